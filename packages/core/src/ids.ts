@@ -1,0 +1,41 @@
+/** Citizen identity numbers (公民身份号码), GB 11643-1999: 6 region digits, 8 birth-date digits, 3 sequence, 1 check. */
+
+const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const CHECK_CODES = '10X98765432';
+
+export type IdProblem = 'format' | 'birth_date' | 'checksum';
+
+export interface IdInfo {
+  region: string;
+  birthDate: string; // yyyy-MM-dd
+  /** "1" male, "2" female, as the interface's gend code. */
+  gender: '1' | '2';
+}
+
+export function checkDigit(first17: string): string {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += (first17.charCodeAt(i) - 48) * (WEIGHTS[i] ?? 0);
+  return CHECK_CODES.charAt(sum % 11);
+}
+
+export function isValidDate(iso: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) return false;
+  const date = new Date(`${iso}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === iso;
+}
+
+/** Parses an 18-digit ID, or says what is wrong with it. */
+export function parseIdNumber(certno: string): { ok: true; info: IdInfo } | { ok: false; problem: IdProblem } {
+  const id = certno.toUpperCase();
+  if (!/^\d{17}[\dX]$/.test(id) || id.startsWith('0')) return { ok: false, problem: 'format' };
+  const birthDate = `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
+  if (!isValidDate(birthDate) || birthDate < '1890-01-01') return { ok: false, problem: 'birth_date' };
+  if (checkDigit(id.slice(0, 17)) !== id.charAt(17)) return { ok: false, problem: 'checksum' };
+  const sequence = Number(id.charAt(16));
+  return { ok: true, info: { region: id.slice(0, 6), birthDate, gender: sequence % 2 === 1 ? '1' : '2' } };
+}
+
+/** Masks an ID for listings: 341602********123X. */
+export function maskIdNumber(certno: string): string {
+  return certno.length < 10 ? '*'.repeat(certno.length) : `${certno.slice(0, 6)}********${certno.slice(-4)}`;
+}

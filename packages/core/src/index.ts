@@ -1,0 +1,32 @@
+export * from './money.js';
+export * from './ids.js';
+export * from './codes.js';
+export * from './errors.js';
+export type { Confidence, Source } from './policy/file.js';
+export { parsePolicyFile } from './policy/file.js';
+export type { Band, Measure, PolicyRules, TemporaryRule, SubsidyRule, WarningRules, Cadence } from './policy/schema.js';
+export type { Policy, PolicyAtDate, Provenance } from './policy/resolve.js';
+export { compilePolicy } from './policy/resolve.js';
+export { builtInPolicyDir, listBuiltInPolicies, loadPolicy } from './policy/load.js';
+export * from './engine/types.js';
+export { activeCategories, decidingCategory, emptyYearToDate, settle, yearOf } from './engine/settle.js';
+export {
+  describeConfidence,
+  describeStep,
+  describeParam,
+  formatBands,
+  processInfo,
+  type CiteStyle,
+} from './engine/explain.js';
+export {
+  toSetldetail,
+  toSetlinfo,
+  traceToJson,
+  type NationalSetldetail,
+  type NationalSetlinfo,
+  type TraceJson,
+} from './engine/national.js';
+export { settleSequence } from './engine/sequence.js';
+export { coverageStart, premiumSubsidy, type SubsidyResult } from './benefits/subsidy.js';
+export { assessWarning, type WarningAssessment } from './benefits/warning.js';
+export { parseScenario, type Scenario, type ScenarioPerson } from './scenario.js';

@@ -1,0 +1,363 @@
+/**
+ * The scenario format: a person, a policy and their claims, as other tools will write it. Parsing validates all of
+ * it and reports every problem with its place (JSON path and line) before anything is settled.
+ */
+import { LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+import {
+  CATEGORY_CODES,
+  CHRGITM_LV,
+  INSTITUTION_LEVELS,
+  MED_TYPES,
+  REFERRAL_NAMES,
+  type CategoryCode,
+  type InstitutionLevel,
+  type Referral,
+} from './codes.js';
+import { formatPath, problem, SanbaoError, type ErrorCode, type Problem } from './errors.js';
+import { isValidDate, parseIdNumber } from './ids.js';
+import { applyRatio, formatYuan, parseRatio, parseYuan, type Fen } from './money.js';
+import type { Claim, Person } from './engine/types.js';
+import { issueMessage } from './policy/file.js';
+
+const amount = z.union([z.number(), z.string()]);
+const itemSchema = z
+  .object({
+    med_list_codg: z.string().optional(),
+    medins_list_codg: z.string().optional(),
+    chrgitm_lv: z.string(),
+    det_item_fee_sumamt: amount,
+    cnt: z.number().optional(),
+    pric: amount.optional(),
+    pric_uplmt_amt: amount.optional(),
+    selfpay_prop: z.union([z.number(), z.string()]).optional(),
+  })
+  .strict();
+
+const claimSchema = z
+  .object({
+    med_type: z.string(),
+    setl_time: z.string(),
+    begntime: z.string(),
+    institution_level: z.string(),
+    referral: z.string().nullable().optional(),
+    medfee_sumamt: amount,
+    fulamt_ownpay_amt: amount.optional(),
+    overlmt_selfpay: amount.optional(),
+    preselfpay_amt: amount.optional(),
+    inscp_scp_amt: amount.optional(),
+    dise_codg: z.union([z.string(), z.array(z.string())]).optional(),
+    chronic_scheme: z.string().optional(),
+    items: z.array(itemSchema).default([]),
+  })
+  .strict();
+
+const scenarioSchema = z
+  .object({
+    policy: z.string().min(1),
+    person: z
+      .object({
+        psn_no: z.string().min(1).max(30),
+        certno: z.string(),
+        psn_name: z.string().optional(),
+        gend: z.string().optional(),
+        brdy: z.string().optional(),
+        supplementary: z.boolean().optional(),
+        categories: z
+          .array(z.object({ code: z.string(), begin: z.string(), end: z.string().nullable().optional() }).strict())
+          .default([]),
+      })
+      .strict(),
+    claims: z.array(claimSchema).min(1),
+  })
+  .strict();
+
+export interface ScenarioPerson extends Person {
+  certno: string;
+  name: string | undefined;
+  gender: '1' | '2';
+  birthDate: string;
+}
+
+export interface Scenario {
+  policy: string;
+  person: ScenarioPerson;
+  claims: Claim[];
+}
+
+/** Accepts yyyy-MM-dd or the interface's yyyy-MM-dd HH:mm:ss; the engine works with the date. */
+function dateOf(text: string): string | null {
+  const match = /^(\d{4}-\d{2}-\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2})?)?$/.exec(text);
+  return match?.[1] && isValidDate(match[1]) ? match[1] : null;
+}
+
+export function parseScenario(text: string, file?: string): Scenario {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new SanbaoError([
+      problem('JSON_MALFORMED', `无法解析 JSON：${(error as Error).message}`, file === undefined ? {} : { file }),
+    ]);
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
+  const where = (path: (string | number)[]): Omit<Problem, 'code' | 'message'> => {
+    let line: number | undefined;
+    for (let length = path.length; length >= 0 && line === undefined; length--) {
+      const node = doc.getIn(path.slice(0, length), true) as { range?: [number, number, number] } | undefined;
+      if (node?.range) line = lineCounter.linePos(node.range[0]).line;
+    }
+    return { ...(file === undefined ? {} : { file }), path: formatPath(path), ...(line === undefined ? {} : { line }) };
+  };
+  const shape = scenarioSchema.safeParse(json);
+  if (!shape.success) {
+    throw new SanbaoError(
+      shape.error.issues.map((issue) =>
+        problem('SCHEMA', issueMessage(issue), where(issue.path as (string | number)[])),
+      ),
+    );
+  }
+  const problems: Problem[] = [];
+  const report = (code: ErrorCode, message: string, path: (string | number)[]): void => {
+    problems.push(problem(code, message, where(path)));
+  };
+  const money = (value: unknown, path: (string | number)[]): Fen => {
+    const parsed = parseYuan(value);
+    if (parsed.ok) return parsed.value;
+    const code =
+      parsed.reason === 'decimals'
+        ? 'AMOUNT_DECIMALS'
+        : parsed.reason === 'negative'
+          ? 'AMOUNT_NEGATIVE'
+          : 'AMOUNT_FORMAT';
+    report(
+      code,
+      `${{ AMOUNT_DECIMALS: '金额最多两位小数', AMOUNT_NEGATIVE: '金额不能为负数', AMOUNT_FORMAT: '金额格式错误' }[code]}，收到 ${JSON.stringify(value)}`,
+      path,
+    );
+    return 0;
+  };
+  const data = shape.data;
+  const person = readPerson(data.person, report);
+  const claims: Claim[] = [];
+  let previousDate = '';
+  data.claims.forEach((raw, index) => {
+    const at = (...rest: (string | number)[]): (string | number)[] => ['claims', index, ...rest];
+    const medType = MED_TYPES[raw.med_type];
+    if (!medType)
+      report(
+        'CODE_UNKNOWN',
+        `未知的医疗类别 ${raw.med_type}（可用：${Object.keys(MED_TYPES).join('、')}）`,
+        at('med_type'),
+      );
+    if (!(INSTITUTION_LEVELS as string[]).includes(raw.institution_level)) {
+      report(
+        'CODE_UNKNOWN',
+        `未知的医疗机构级别 ${raw.institution_level}（可用：${INSTITUTION_LEVELS.join('、')}）`,
+        at('institution_level'),
+      );
+    }
+    const referral = raw.referral ?? null;
+    if (referral !== null && !(referral in REFERRAL_NAMES))
+      report(
+        'CODE_UNKNOWN',
+        `未知的转诊类型 ${referral}（可用：${Object.keys(REFERRAL_NAMES).join('、')}）`,
+        at('referral'),
+      );
+    const setlDate = dateOf(raw.setl_time);
+    const admDate = dateOf(raw.begntime);
+    if (setlDate === null) report('DATE_INVALID', `结算时间 ${raw.setl_time} 不是有效日期`, at('setl_time'));
+    if (admDate === null) report('DATE_INVALID', `开始时间 ${raw.begntime} 不是有效日期`, at('begntime'));
+    if (setlDate !== null && admDate !== null && admDate > setlDate)
+      report('DATE_ORDER', `开始时间 ${admDate} 晚于结算时间 ${setlDate}`, at('begntime'));
+    if (setlDate !== null && setlDate < previousDate)
+      report('DATE_ORDER', `结算按时间顺序排列：${setlDate} 早于上一笔的 ${previousDate}`, at('setl_time'));
+    if (setlDate !== null) previousDate = setlDate;
+
+    const medfee = money(raw.medfee_sumamt, at('medfee_sumamt'));
+    const given = {
+      fullOwnPay:
+        raw.fulamt_ownpay_amt === undefined ? undefined : money(raw.fulamt_ownpay_amt, at('fulamt_ownpay_amt')),
+      overLimit: raw.overlmt_selfpay === undefined ? undefined : money(raw.overlmt_selfpay, at('overlmt_selfpay')),
+      preSelfPay: raw.preselfpay_amt === undefined ? undefined : money(raw.preselfpay_amt, at('preselfpay_amt')),
+      inScope: raw.inscp_scp_amt === undefined ? undefined : money(raw.inscp_scp_amt, at('inscp_scp_amt')),
+    };
+    let parts: { fullOwnPay: Fen; overLimit: Fen; preSelfPay: Fen };
+    if (raw.items.length > 0) {
+      const split = splitItems(
+        raw.items,
+        (value, path) => money(value, at('items', ...path)),
+        (code, message, path) => report(code, message, at('items', ...path)),
+      );
+      if (split.total !== medfee)
+        report(
+          'AMOUNT_INCONSISTENT',
+          `医疗费总额 ${formatYuan(medfee)} 不等于明细合计 ${formatYuan(split.total)}`,
+          at('medfee_sumamt'),
+        );
+      for (const key of ['fullOwnPay', 'overLimit', 'preSelfPay'] as const) {
+        const value = given[key];
+        if (value !== undefined && value !== split[key]) {
+          report(
+            'AMOUNT_INCONSISTENT',
+            `${PART_NAMES[key]} ${formatYuan(value)} 与明细计算的 ${formatYuan(split[key])} 不一致`,
+            at(PART_FIELDS[key]),
+          );
+        }
+      }
+      parts = split;
+    } else {
+      for (const key of ['fullOwnPay', 'overLimit', 'preSelfPay'] as const) {
+        if (given[key] === undefined)
+          report('SCHEMA', `没有费用明细时必须给出${PART_NAMES[key]}`, at(PART_FIELDS[key]));
+      }
+      parts = { fullOwnPay: given.fullOwnPay ?? 0, overLimit: given.overLimit ?? 0, preSelfPay: given.preSelfPay ?? 0 };
+    }
+    const inScope = medfee - parts.fullOwnPay - parts.overLimit - parts.preSelfPay;
+    if (inScope < 0)
+      report(
+        'AMOUNT_INCONSISTENT',
+        `全自费、超限价自费与先行自付之和 ${formatYuan(medfee - inScope)} 超过医疗费总额 ${formatYuan(medfee)}`,
+        at('medfee_sumamt'),
+      );
+    if (given.inScope !== undefined && inScope >= 0 && given.inScope !== inScope) {
+      report(
+        'AMOUNT_INCONSISTENT',
+        `符合政策范围金额 ${formatYuan(given.inScope)} 应为 ${formatYuan(inScope)}（总额 − 全自费 − 超限价 − 先行自付）`,
+        at('inscp_scp_amt'),
+      );
+    }
+    const diagnoses = raw.dise_codg === undefined ? [] : Array.isArray(raw.dise_codg) ? raw.dise_codg : [raw.dise_codg];
+    claims.push({
+      medType: raw.med_type,
+      encounter: medType?.encounter ?? 'inpatient',
+      setlDate: setlDate ?? '',
+      admDate: admDate ?? '',
+      level: raw.institution_level as InstitutionLevel,
+      referral: referral as Referral | null,
+      medfee,
+      ...parts,
+      inScope,
+      diagnoses,
+      chronicScheme: raw.chronic_scheme ?? null,
+    });
+  });
+  if (problems.length > 0) throw new SanbaoError(problems);
+  return { policy: data.policy, person, claims };
+}
+
+const PART_NAMES = { fullOwnPay: '全自费金额', overLimit: '超限价自费', preSelfPay: '先行自付金额' } as const;
+const PART_FIELDS = {
+  fullOwnPay: 'fulamt_ownpay_amt',
+  overLimit: 'overlmt_selfpay',
+  preSelfPay: 'preselfpay_amt',
+} as const;
+
+type Report = (code: ErrorCode, message: string, path: (string | number)[]) => void;
+
+function readPerson(raw: z.output<typeof scenarioSchema>['person'], report: Report): ScenarioPerson {
+  const id = parseIdNumber(raw.certno);
+  let gender: '1' | '2' = '1';
+  let birthDate = '';
+  if (!id.ok) {
+    const messages = {
+      format: '身份证号码应为 18 位（末位可为 X）',
+      birth_date: '身份证号码中的出生日期无效',
+      checksum: '身份证号码校验位错误（GB 11643）',
+    } as const;
+    const codes = { format: 'ID_FORMAT', birth_date: 'ID_BIRTH_DATE', checksum: 'ID_CHECKSUM' } as const;
+    report(codes[id.problem], `${messages[id.problem]}：${raw.certno}`, ['person', 'certno']);
+  } else {
+    gender = id.info.gender;
+    birthDate = id.info.birthDate;
+    if (raw.brdy !== undefined && raw.brdy !== birthDate)
+      report('ID_MISMATCH', `出生日期 ${raw.brdy} 与身份证号码中的 ${birthDate} 不一致`, ['person', 'brdy']);
+    if (raw.gend !== undefined && raw.gend !== gender)
+      report('ID_MISMATCH', `性别 ${raw.gend} 与身份证号码（${gender === '1' ? '男' : '女'}）不一致`, [
+        'person',
+        'gend',
+      ]);
+  }
+  const categories = raw.categories.map((spell, index) => {
+    const path = ['person', 'categories', index];
+    if (!(CATEGORY_CODES as string[]).includes(spell.code))
+      report('CODE_UNKNOWN', `未知的人员类别 ${spell.code}（可用：${CATEGORY_CODES.join('、')}）`, [...path, 'code']);
+    if (!isValidDate(spell.begin)) report('DATE_INVALID', `开始日期 ${spell.begin} 无效`, [...path, 'begin']);
+    const end = spell.end ?? null;
+    if (end !== null && !isValidDate(end)) report('DATE_INVALID', `结束日期 ${end} 无效`, [...path, 'end']);
+    else if (end !== null && end < spell.begin)
+      report('DATE_ORDER', `结束日期 ${end} 早于开始日期 ${spell.begin}`, [...path, 'end']);
+    return { code: spell.code as CategoryCode, begin: spell.begin, end };
+  });
+  return {
+    psnNo: raw.psn_no,
+    certno: raw.certno.toUpperCase(),
+    name: raw.psn_name,
+    gender,
+    birthDate,
+    categories,
+    supplementary: raw.supplementary ?? false,
+  };
+}
+
+/**
+ * Splits itemized fee lines into the four totals a HIS sends: 丙类 is fully self-paid; above the price cap is
+ * over-limit; 乙类 pays its pre-self-pay ratio of what is within the cap first; the rest is in scope.
+ */
+function splitItems(
+  items: z.output<typeof itemSchema>[],
+  money: (value: unknown, path: (string | number)[]) => Fen,
+  report: Report,
+): { total: Fen; fullOwnPay: Fen; overLimit: Fen; preSelfPay: Fen } {
+  let total = 0;
+  let fullOwnPay = 0;
+  let overLimit = 0;
+  let preSelfPay = 0;
+  items.forEach((item, index) => {
+    const fee = money(item.det_item_fee_sumamt, [index, 'det_item_fee_sumamt']);
+    total += fee;
+    const grade = CHRGITM_LV[item.chrgitm_lv];
+    if (!grade) {
+      report('CODE_UNKNOWN', `未知的收费项目等级 ${item.chrgitm_lv}（01 甲类、02 乙类、03 丙类）`, [
+        index,
+        'chrgitm_lv',
+      ]);
+      return;
+    }
+    const price = item.pric === undefined ? undefined : money(item.pric, [index, 'pric']);
+    if (price !== undefined && item.cnt !== undefined && Math.abs(Math.round(price * item.cnt) - fee) > 1) {
+      report(
+        'AMOUNT_INCONSISTENT',
+        `数量 × 单价 = ${formatYuan(Math.round(price * item.cnt))}，与明细金额 ${formatYuan(fee)} 不一致`,
+        [index, 'det_item_fee_sumamt'],
+      );
+    }
+    if (grade === '03') {
+      fullOwnPay += fee;
+      return;
+    }
+    let over = 0;
+    if (item.pric_uplmt_amt !== undefined) {
+      const cap = money(item.pric_uplmt_amt, [index, 'pric_uplmt_amt']);
+      if (price === undefined || item.cnt === undefined) {
+        report('SCHEMA', '给出限价时必须同时给出单价 pric 和数量 cnt', [index, 'pric_uplmt_amt']);
+      } else if (price > cap) {
+        over = Math.min(fee, Math.round((price - cap) * item.cnt));
+      }
+    }
+    overLimit += over;
+    if (item.selfpay_prop !== undefined) {
+      const ratio = parseRatio(item.selfpay_prop);
+      if (!ratio.ok)
+        report('RATIO_FORMAT', `先行自付比例应为 0–1 的小数或百分比，收到 ${JSON.stringify(item.selfpay_prop)}`, [
+          index,
+          'selfpay_prop',
+        ]);
+      else if (grade === '01' && ratio.value !== 0)
+        report('AMOUNT_INCONSISTENT', '甲类项目没有先行自付比例', [index, 'selfpay_prop']);
+      else preSelfPay += applyRatio(fee - over, ratio.value);
+    }
+  });
+  return { total, fullOwnPay, overLimit, preSelfPay };
+}
