@@ -122,9 +122,11 @@ export function parseScenario(text: string, file?: string): Scenario {
   const report = (code: ErrorCode, message: string, path: (string | number)[]): void => {
     problems.push(problem(code, message, where(path)));
   };
+  let badAmounts = 0;
   const money = (value: unknown, path: (string | number)[]): Fen => {
     const parsed = parseYuan(value);
     if (parsed.ok) return parsed.value;
+    badAmounts += 1;
     const code =
       parsed.reason === 'decimals'
         ? 'AMOUNT_DECIMALS'
@@ -175,6 +177,7 @@ export function parseScenario(text: string, file?: string): Scenario {
       report('DATE_ORDER', `结算按时间顺序排列：${setlDate} 早于上一笔的 ${previousDate}`, at('setl_time'));
     if (setlDate !== null) previousDate = setlDate;
 
+    const badBefore = badAmounts;
     const medfee = money(raw.medfee_sumamt, at('medfee_sumamt'));
     const given = {
       fullOwnPay:
@@ -198,7 +201,7 @@ export function parseScenario(text: string, file?: string): Scenario {
         );
       for (const key of ['fullOwnPay', 'overLimit', 'preSelfPay'] as const) {
         const value = given[key];
-        if (value !== undefined && value !== split[key]) {
+        if (badAmounts === badBefore && value !== undefined && value !== split[key]) {
           report(
             'AMOUNT_INCONSISTENT',
             `${PART_NAMES[key]} ${formatYuan(value)} 与明细计算的 ${formatYuan(split[key])} 不一致`,
@@ -215,13 +218,15 @@ export function parseScenario(text: string, file?: string): Scenario {
       parts = { fullOwnPay: given.fullOwnPay ?? 0, overLimit: given.overLimit ?? 0, preSelfPay: given.preSelfPay ?? 0 };
     }
     const inScope = medfee - parts.fullOwnPay - parts.overLimit - parts.preSelfPay;
-    if (inScope < 0)
+    // Sums are only compared once every amount of the claim could be read.
+    const readable = badAmounts === badBefore;
+    if (readable && inScope < 0)
       report(
         'AMOUNT_INCONSISTENT',
         `全自费、超限价自费与先行自付之和 ${formatYuan(medfee - inScope)} 超过医疗费总额 ${formatYuan(medfee)}`,
         at('medfee_sumamt'),
       );
-    if (given.inScope !== undefined && inScope >= 0 && given.inScope !== inScope) {
+    if (readable && given.inScope !== undefined && inScope >= 0 && given.inScope !== inScope) {
       report(
         'AMOUNT_INCONSISTENT',
         `符合政策范围金额 ${formatYuan(given.inScope)} 应为 ${formatYuan(inScope)}（总额 − 全自费 − 超限价 − 先行自付）`,

@@ -76,16 +76,13 @@ const entrySchema = z
   .object({
     from: dateString,
     until: dateString.optional(),
-    value: z.unknown(),
+    value: z.unknown().optional(),
     removed: z.literal(true).optional(),
     source: z.string(),
     confidence: confidence.optional(),
     note: z.string().optional(),
   })
-  .strict()
-  .refine((entry) => 'value' in entry !== (entry.removed === true), {
-    message: '每条取值须有 value，或写 removed: true 停用继承的取值（二者只能有一个）',
-  });
+  .strict();
 
 export function parsePolicyFile(
   text: string,
@@ -168,6 +165,13 @@ export function parsePolicyFile(
         return;
       }
       const entry = parsed.data;
+      const hasValue = typeof raw === 'object' && raw !== null && 'value' in raw;
+      if (hasValue === (entry.removed === true)) {
+        problems.push(
+          problem('POLICY_INVALID', '每条取值须有 value，或写 removed: true 停用继承的取值（二者只能有一个）', where),
+        );
+        return;
+      }
       const source = sources.get(entry.source);
       if (!source) {
         problems.push(problem('SOURCE_UNKNOWN', `依据 "${entry.source}" 未在 sources 中声明`, where));

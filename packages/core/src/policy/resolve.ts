@@ -167,16 +167,20 @@ export function compilePolicy(chain: PolicyFile[], id: string): Policy {
     const parsed = policyRulesSchema.safeParse(resolved.tree);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
-        const located = locate(resolved, issue.path as (string | number)[]);
-        const report = problem('POLICY_INVALID', `${issueMessage(issue)}（${from} 起生效的取值）`, {
-          file: located.file ?? leafFile.file,
-          path: formatPath(issue.path as (string | number)[]),
-          line: located.line,
-        });
-        const key = `${report.file}|${report.path}|${issue.message}`;
-        if (!seen.has(key)) {
-          seen.add(key);
-          problems.push(report);
+        // An unknown key is reported at its own path, so that it points at the file and line that wrote it.
+        const paths = issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...issue.path, key]) : [issue.path];
+        for (const path of paths as (string | number)[][]) {
+          const located = locate(resolved, path);
+          const report = problem('POLICY_INVALID', `${issueMessage(issue)}（${from} 起生效的取值）`, {
+            file: located.file ?? leafFile.file,
+            path: formatPath(path),
+            line: located.line,
+          });
+          const key = `${report.file}|${report.path}|${issueMessage(issue)}`;
+          if (!seen.has(key)) {
+            seen.add(key);
+            problems.push(report);
+          }
         }
       }
       return;
