@@ -161,15 +161,17 @@ function settleChronicOutpatient(context: Context): BasicOutcome {
   const schemeCode = context.claim.chronicScheme ?? rule?.default_scheme ?? '';
   const scheme = rule?.schemes[schemeCode];
   if (!scheme) return notCovered(context, `门诊慢特病：本政策没有 ${schemeCode || '门诊慢特病'} 待遇`);
-  const before = context.ytd.chronic[schemeCode] ?? { base: 0, paid: 0 };
+  const before = context.ytd.chronic.find((entry) => entry.scheme === schemeCode) ?? {
+    scheme: schemeCode,
+    base: 0,
+    paid: 0,
+  };
   const schemeLimit = scheme.annual_limit ?? UNLIMITED;
   const cap = capLeft(context);
   const limit = cap === UNLIMITED ? schemeLimit : Math.min(schemeLimit, before.paid + cap);
   const outcome = yearlyScheme(context, before.base, before.paid, scheme.deductible, scheme.ratio, limit);
-  context.ytd.chronic = {
-    ...context.ytd.chronic,
-    [schemeCode]: { base: before.base + outcome.base, paid: before.paid + outcome.paid },
-  };
+  const updated = { scheme: schemeCode, base: before.base + outcome.base, paid: before.paid + outcome.paid };
+  context.ytd.chronic = [...context.ytd.chronic.filter((entry) => entry.scheme !== schemeCode), updated];
   countAgainstCap(context, outcome.paid);
   if (context.trace) {
     const path = `basic.chronic_outpatient.schemes.${schemeCode}`;

@@ -1,4 +1,5 @@
 import type { CategoryCode, Layer } from '../codes.js';
+import { problem, SanbaoError } from '../errors.js';
 import type { Fen } from '../money.js';
 import type { PolicyAtDate } from '../policy/resolve.js';
 import type { Measure } from '../policy/schema.js';
@@ -29,15 +30,19 @@ export class Remaining {
 
   consume(amount: Fen): void {
     let left = amount;
-    const take = (available: Fen): Fen => {
-      const taken = left < available ? left : available;
-      left -= taken;
-      return available - taken;
-    };
-    this.inScope = take(this.inScope);
-    this.preSelfPay = take(this.preSelfPay);
-    this.overLimit = take(this.overLimit);
-    this.fullOwnPay = take(this.fullOwnPay);
+    let taken = left < this.inScope ? left : this.inScope;
+    this.inScope -= taken;
+    left -= taken;
+    if (left === 0) return;
+    taken = left < this.preSelfPay ? left : this.preSelfPay;
+    this.preSelfPay -= taken;
+    left -= taken;
+    taken = left < this.overLimit ? left : this.overLimit;
+    this.overLimit -= taken;
+    left -= taken;
+    taken = left < this.fullOwnPay ? left : this.fullOwnPay;
+    this.fullOwnPay -= taken;
+    left -= taken;
     if (left !== 0) throw new Error(`layer paid ${left} fen more than what was left`);
   }
 
@@ -54,7 +59,7 @@ export interface Context {
   category: CategoryCode;
   ytd: { -readonly [K in keyof YearToDate]: YearToDate[K] };
   remaining: Remaining;
-  layers: Partial<Record<Layer, LayerResult>>;
+  layers: Record<Layer, LayerResult | undefined>;
   trace: TraceStep[] | null;
 }
 
@@ -70,6 +75,11 @@ export function param(
 
 /** Records what a layer paid: consumes it from what is left and keeps its amounts for the settlement. */
 export function record(context: Context, layer: Layer, base: Fen, payable: Fen, paid: Fen): LayerResult {
+  if (!(paid >= 0 && paid <= payable && payable <= base && Number.isSafeInteger(paid))) {
+    throw new SanbaoError([
+      problem('INVARIANT', `${layer} 支付 ${paid} 超出可支付 ${payable} 或基数 ${base}（程序错误）`),
+    ]);
+  }
   context.remaining.consume(paid);
   const result = { base, payable, paid };
   context.layers[layer] = result;

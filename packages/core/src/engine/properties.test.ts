@@ -152,7 +152,8 @@ describe('settlement invariants (property)', () => {
           const totals = (results: SettleResult[]): Record<string, number> => {
             const sums: Record<string, number> = {};
             for (const { settlement } of results)
-              for (const [layer, r] of Object.entries(settlement.layers)) sums[layer] = (sums[layer] ?? 0) + r.paid;
+              for (const [layer, r] of Object.entries(settlement.layers))
+                if (r) sums[layer] = (sums[layer] ?? 0) + r.paid;
             return sums;
           };
           const whole = settleAll(standalone, who, [chronic(total, 0)]);

@@ -12,47 +12,45 @@ import type { SchemeToDate } from './types.js';
 
 type Accumulator = 'assistance' | 'reAssistance' | 'highCostSubsidy' | 'supplementary';
 
-interface ThresholdRule {
-  layer: Layer;
-  accumulator: Accumulator;
+/** How a layer names itself in the trace; only asked for when tracing, so settling without trace builds no strings. */
+interface Wording {
   rule: string;
   path: string;
   thresholdName: string;
-  threshold: Fen;
   thresholdKey: 'deductible' | 'threshold';
-  ratio: Bp;
-  limit: Fen | null;
   limitKey: 'annual_limit' | 'annual_cap';
-  measure: Measure;
 }
 
-function settleThreshold(context: Context, spec: ThresholdRule): void {
-  const base = context.remaining.base(spec.measure);
-  const before: SchemeToDate = context.ytd[spec.accumulator];
+function settleThreshold(
+  context: Context,
+  layer: Layer,
+  accumulator: Accumulator,
+  threshold: Fen,
+  ratio: Bp,
+  limit: Fen | null,
+  measure: Measure,
+  wording: (context: Context) => Wording,
+): void {
+  const base = context.remaining.base(measure);
+  const before: SchemeToDate = context.ytd[accumulator];
   const after = before.base + base;
-  const limit = spec.limit ?? UNLIMITED;
   const step = increment(
-    thresholdEntitlement(before.base, spec.threshold, spec.ratio),
-    thresholdEntitlement(after, spec.threshold, spec.ratio),
-    limit,
+    thresholdEntitlement(before.base, threshold, ratio),
+    thresholdEntitlement(after, threshold, ratio),
+    limit ?? UNLIMITED,
     before.paid,
   );
-  (context.ytd as Record<Accumulator, SchemeToDate>)[spec.accumulator] = { base: after, paid: before.paid + step.paid };
-  record(context, spec.layer, base, Math.min(base, step.limitLeft), step.paid);
+  context.ytd[accumulator] = { base: after, paid: before.paid + step.paid };
+  record(context, layer, base, Math.min(base, step.limitLeft), step.paid);
   if (context.trace) {
+    const words = wording(context);
     context.trace.push({
-      layer: spec.layer,
-      rule: spec.rule,
+      layer,
+      rule: words.rule,
       params: [
-        param(context, spec.thresholdName, `${spec.path}.${spec.thresholdKey}`, spec.threshold, 'fen'),
-        param(context, '比例', `${spec.path}.ratio`, spec.ratio, 'bp'),
-        param(
-          context,
-          '年度限额',
-          `${spec.path}.${spec.limitKey}`,
-          spec.limit ?? '不设',
-          spec.limit === null ? 'text' : 'fen',
-        ),
+        param(context, words.thresholdName, `${words.path}.${words.thresholdKey}`, threshold, 'fen'),
+        param(context, '比例', `${words.path}.ratio`, ratio, 'bp'),
+        param(context, '年度限额', `${words.path}.${words.limitKey}`, limit ?? '不设', limit === null ? 'text' : 'fen'),
       ],
       figures: {
         base,
@@ -60,7 +58,7 @@ function settleThreshold(context: Context, spec: ThresholdRule): void {
         cumulativeAfter: after,
         entitlementBefore: step.entitlementBefore,
         entitlementAfter: step.entitlementAfter,
-        limitLeft: spec.limit === null ? -1 : step.limitLeft,
+        limitLeft: limit === null ? -1 : step.limitLeft,
       },
       paid: step.paid,
     });
@@ -81,72 +79,105 @@ export function settleAssistance(context: Context): void {
   const rules = context.policy.rules.assistance;
   const rule = rules.categories[context.category];
   if (!rule || !applies(rule.applies_to, context)) return;
-  settleThreshold(context, {
-    layer: 'assistance',
-    accumulator: 'assistance',
-    rule: `医疗救助（${CATEGORY_NAMES[context.category]}）：年度累计${MEASURE_NAMES[rules.measure]}超过起付线部分 × 救助比例，${rule.applies_to.map((type) => ENCOUNTER_NAMES[type]).join('、')}共用年度限额`,
+  settleThreshold(
+    context,
+    'assistance',
+    'assistance',
+    rule.deductible,
+    rule.ratio,
+    rule.annual_limit,
+    rules.measure,
+    assistanceWording,
+  );
+}
+
+function assistanceWording(context: Context): Wording {
+  const rules = context.policy.rules.assistance;
+  const shared = (rules.categories[context.category]?.applies_to ?? []).map((type) => ENCOUNTER_NAMES[type]).join('、');
+  return {
+    rule: `医疗救助（${CATEGORY_NAMES[context.category]}）：年度累计${MEASURE_NAMES[rules.measure]}超过起付线部分 × 救助比例，${shared}共用年度限额`,
     path: `assistance.categories.${context.category}`,
     thresholdName: '年度起付线',
-    threshold: rule.deductible,
     thresholdKey: 'deductible',
-    ratio: rule.ratio,
-    limit: rule.annual_limit,
     limitKey: 'annual_limit',
-    measure: rules.measure,
-  });
+  };
 }
 
 export function settleReAssistance(context: Context): void {
   const rules = context.policy.rules.re_assistance;
   const rule = rules?.categories[context.category];
   if (!rules || !rule || !applies(rule.applies_to, context)) return;
-  settleThreshold(context, {
-    layer: 're_assistance',
-    accumulator: 'reAssistance',
-    rule: `再救助（${CATEGORY_NAMES[context.category]}）：经三重保障后年度累计${MEASURE_NAMES[rules.measure]}超过门槛部分 × 比例`,
+  settleThreshold(
+    context,
+    're_assistance',
+    'reAssistance',
+    rule.threshold,
+    rule.ratio,
+    rule.annual_limit,
+    rules.measure,
+    reAssistanceWording,
+  );
+}
+
+function reAssistanceWording(context: Context): Wording {
+  const measure = context.policy.rules.re_assistance?.measure ?? 'in_scope';
+  return {
+    rule: `再救助（${CATEGORY_NAMES[context.category]}）：经三重保障后年度累计${MEASURE_NAMES[measure]}超过门槛部分 × 比例`,
     path: `re_assistance.categories.${context.category}`,
     thresholdName: '门槛',
-    threshold: rule.threshold,
     thresholdKey: 'threshold',
-    ratio: rule.ratio,
-    limit: rule.annual_limit,
     limitKey: 'annual_limit',
-    measure: rules.measure,
-  });
+  };
 }
 
 export function settleHighCostSubsidy(context: Context): void {
   const rule = context.policy.rules.high_cost_subsidy;
   if (!rule || !rule.categories.includes(context.category) || !applies(rule.applies_to, context)) return;
-  settleThreshold(context, {
-    layer: 'high_cost_subsidy',
-    accumulator: 'highCostSubsidy',
-    rule: `高额医疗费用补助：救助对象年度累计${MEASURE_NAMES[rule.measure]}超过门槛部分 × 比例`,
+  settleThreshold(
+    context,
+    'high_cost_subsidy',
+    'highCostSubsidy',
+    rule.threshold,
+    rule.ratio,
+    rule.annual_limit,
+    rule.measure,
+    highCostWording,
+  );
+}
+
+function highCostWording(context: Context): Wording {
+  const measure = context.policy.rules.high_cost_subsidy?.measure ?? 'in_scope';
+  return {
+    rule: `高额医疗费用补助：救助对象年度累计${MEASURE_NAMES[measure]}超过门槛部分 × 比例`,
     path: 'high_cost_subsidy',
     thresholdName: '门槛',
-    threshold: rule.threshold,
     thresholdKey: 'threshold',
-    ratio: rule.ratio,
-    limit: rule.annual_limit,
     limitKey: 'annual_limit',
-    measure: rule.measure,
-  });
+  };
 }
 
 export function settleSupplementary(context: Context): void {
   const rule = context.policy.rules.supplementary;
   if (!rule || !context.person.supplementary || !applies(rule.applies_to, context)) return;
-  settleThreshold(context, {
-    layer: 'supplementary',
-    accumulator: 'supplementary',
-    rule: `商业补充保险「${rule.name}」：年度累计${MEASURE_NAMES[rule.measure]}超过免赔额部分 × 赔付比例`,
+  settleThreshold(
+    context,
+    'supplementary',
+    'supplementary',
+    rule.deductible,
+    rule.ratio,
+    rule.annual_cap,
+    rule.measure,
+    supplementaryWording,
+  );
+}
+
+function supplementaryWording(context: Context): Wording {
+  const rule = context.policy.rules.supplementary;
+  return {
+    rule: `商业补充保险「${rule?.name ?? ''}」：年度累计${MEASURE_NAMES[rule?.measure ?? 'in_scope']}超过免赔额部分 × 赔付比例`,
     path: 'supplementary',
     thresholdName: '年度免赔额',
-    threshold: rule.deductible,
     thresholdKey: 'deductible',
-    ratio: rule.ratio,
-    limit: rule.annual_cap,
     limitKey: 'annual_cap',
-    measure: rule.measure,
-  });
+  };
 }

@@ -48,7 +48,8 @@ export interface YearToDate {
   /** Basic fund payments counted against the yearly cap. */
   basicCapUsed: Fen;
   outpatient: SchemeToDate;
-  chronic: Readonly<Record<string, SchemeToDate>>;
+  /** One entry per chronic-care scheme used this year (门诊慢特病, 两病 …). */
+  chronic: readonly (SchemeToDate & { scheme: string })[];
   criticalIllness: SchemeToDate;
   specialDrugs: SchemeToDate;
   assistance: SchemeToDate;
@@ -93,7 +94,8 @@ export interface Settlement {
   acct_pay: Fen;
   psn_cash_pay: Fen;
   hosp_part_amt: Fen;
-  layers: Partial<Record<Layer, LayerResult>>;
+  /** What each layer paid; undefined for the layers that do not apply to this claim. */
+  layers: Record<Layer, LayerResult | undefined>;
 }
 
 export interface TraceParam {

@@ -212,6 +212,8 @@ export function compilePolicy(chain: PolicyFile[], id: string): Policy {
 }
 
 function policyAt(epochs: PolicyAtDate[], id: string, date: string): PolicyAtDate {
+  const only = epochs.length === 1 ? epochs[0] : undefined;
+  if (only && date >= only.from && (only.until === null || date < only.until)) return only;
   let low = 0;
   let high = epochs.length - 1;
   while (low <= high) {
