@@ -118,6 +118,17 @@ describe('referral out of the city (public: deductible 2,000 in the province, 2,
   });
 });
 
+describe('seed 004 (2020): the CI tilt for 特困, 低保 and 贫困人口 already applied in 2020', () => {
+  it('settles a 2020 stay with the deductible halved and +5 points', () => {
+    const [result] = run('anhui', person(['subsistence_allowance']), [
+      claim({ date: '2020-09-01', level: 'county', total: 40000 }),
+    ]);
+    // Basic: (40,000 − 500) × 80% = 31,600; CI base 8,400; deductible 12,000 (assumed for 2020) × 50% = 6,000;
+    // (8,400 − 6,000) × 65% = 1,560.
+    expect(paid(result!)).toMatchObject({ basic: 31600, critical_illness: 1560 });
+  });
+});
+
 describe('seed 004 (2020) and seed 000 (2022): the policy in force follows the settlement date', () => {
   it('resolves the 2020 and 2022 standards from the same files', () => {
     const policy = loadPolicy('anhui/huaibei');

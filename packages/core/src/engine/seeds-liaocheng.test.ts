@@ -20,6 +20,15 @@ describe('seed 001: difficult groups in Guanxian', () => {
     });
   });
 
+  it('"最高段补偿比例达到85%": the top band for difficult groups, with no cap', () => {
+    const [result] = run('shandong/liaocheng/guanxian', person(['returned_to_poverty']), [
+      claim({ level: 'city', total: 520000 }),
+    ]);
+    // Basic: (520,000 − 900) × 60% = 311,460 → cap 120,000. CI base 400,000 on the cumulative total from 5,500:
+    // (100,000 − 5,500) × 65% + 200,000 × 75% + 100,000 × 85% = 61,425 + 150,000 + 85,000 = 296,425 (no cap).
+    expect(paid(result!)).toMatchObject({ basic: 120000, critical_illness: 296425 });
+  });
+
   it('the assistance limit of 15,000 is shared by inpatient and chronic outpatient care', () => {
     const [stay, chronic] = run('shandong/liaocheng/guanxian', person(['subsistence_allowance']), [
       claim({ date: '2022-03-01', level: 'city', total: 150000 }),
