@@ -117,3 +117,13 @@ describe('pre-self-pay (乙类先行自付) in the critical-illness base', () =>
     expect(paid(countingRule!)).toMatchObject({ critical_illness: 7500, personal: 12500 });
   });
 });
+
+describe('banded basic ratios (optional)', () => {
+  it('pays each band of the amount above the deductible at its own ratio', () => {
+    const [result] = run(loadPolicy(fixture('ratio-bands.yaml')), person([]), [
+      claim({ level: 'county', total: 30000 }),
+    ]);
+    // County deductible 0: 10,000 × 50% + 20,000 × 80% = 5,000 + 16,000 = 21,000.
+    expect(paid(result!).basic).toBe(21000);
+  });
+});

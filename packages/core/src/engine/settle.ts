@@ -241,5 +241,3 @@ function checkInvariants(s: Settlement, context: Context): void {
   }
   throw new SanbaoError([problem('INVARIANT', `结算不变量被破坏（程序错误）：${JSON.stringify(s)}`)]);
 }
-
-export type { Claim, Person, YearToDate };
