@@ -8,6 +8,8 @@ export default defineConfig({
   },
   test: {
     include: ['packages/*/src/**/*.test.ts'],
-    testTimeout: 20_000,
+    globalSetup: ['packages/server/src/test-support/global-setup.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
   },
 });

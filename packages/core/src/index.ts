@@ -2,8 +2,9 @@ export * from './money.js';
 export * from './ids.js';
 export * from './codes.js';
 export * from './errors.js';
+export * from './fee-lines.js';
 export type { Confidence, Source } from './policy/file.js';
-export { parsePolicyFile } from './policy/file.js';
+export { issueMessage as describeIssue, parsePolicyFile } from './policy/file.js';
 export type { Band, Measure, PolicyRules, TemporaryRule, SubsidyRule, WarningRules, Cadence } from './policy/schema.js';
 export type { Policy, PolicyAtDate, Provenance } from './policy/resolve.js';
 export { compilePolicy } from './policy/resolve.js';
@@ -27,6 +28,7 @@ export {
   type TraceJson,
 } from './engine/national.js';
 export { settleSequence } from './engine/sequence.js';
+export { shiftYearToDate } from './engine/year-to-date.js';
 export { coverageStart, premiumSubsidy, type SubsidyResult } from './benefits/subsidy.js';
 export { assessWarning, type WarningAssessment } from './benefits/warning.js';
 export { parseScenario, type Scenario, type ScenarioPerson } from './scenario.js';

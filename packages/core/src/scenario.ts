@@ -16,7 +16,8 @@ import {
 } from './codes.js';
 import { formatPath, problem, SanbaoError, type ErrorCode, type Problem } from './errors.js';
 import { isValidDate, parseIdNumber } from './ids.js';
-import { applyRatio, formatYuan, parseRatio, parseYuan, type Fen } from './money.js';
+import { splitFeeLine } from './fee-lines.js';
+import { formatYuan, parseRatio, parseYuan, type Fen } from './money.js';
 import type { Claim, Person } from './engine/types.js';
 import { issueMessage } from './policy/file.js';
 
@@ -315,13 +316,10 @@ function splitItems(
   money: (value: unknown, path: (string | number)[]) => Fen,
   report: Report,
 ): { total: Fen; fullOwnPay: Fen; overLimit: Fen; preSelfPay: Fen } {
-  let total = 0;
-  let fullOwnPay = 0;
-  let overLimit = 0;
-  let preSelfPay = 0;
+  const totals = { total: 0, fullOwnPay: 0, overLimit: 0, preSelfPay: 0 };
   items.forEach((item, index) => {
     const fee = money(item.det_item_fee_sumamt, [index, 'det_item_fee_sumamt']);
-    total += fee;
+    totals.total += fee;
     const grade = CHRGITM_LV[item.chrgitm_lv];
     if (!grade) {
       report('CODE_UNKNOWN', `未知的收费项目等级 ${item.chrgitm_lv}（01 甲类、02 乙类、03 丙类）`, [
@@ -332,37 +330,35 @@ function splitItems(
     }
     const price = item.pric === undefined ? undefined : money(item.pric, [index, 'pric']);
     if (price !== undefined && item.cnt !== undefined && Math.abs(Math.round(price * item.cnt) - fee) > 1) {
-      report(
-        'AMOUNT_INCONSISTENT',
-        `数量 × 单价 = ${formatYuan(Math.round(price * item.cnt))}，与明细金额 ${formatYuan(fee)} 不一致`,
-        [index, 'det_item_fee_sumamt'],
-      );
+      const product = formatYuan(Math.round(price * item.cnt));
+      report('AMOUNT_INCONSISTENT', `数量 × 单价 = ${product}，与明细金额 ${formatYuan(fee)} 不一致`, [
+        index,
+        'det_item_fee_sumamt',
+      ]);
     }
-    if (grade === '03') {
-      fullOwnPay += fee;
-      return;
+    const priceCap =
+      item.pric_uplmt_amt === undefined ? undefined : money(item.pric_uplmt_amt, [index, 'pric_uplmt_amt']);
+    if (priceCap !== undefined && (price === undefined || item.cnt === undefined)) {
+      report('SCHEMA', '给出限价时必须同时给出单价 pric 和数量 cnt', [index, 'pric_uplmt_amt']);
     }
-    let over = 0;
-    if (item.pric_uplmt_amt !== undefined) {
-      const cap = money(item.pric_uplmt_amt, [index, 'pric_uplmt_amt']);
-      if (price === undefined || item.cnt === undefined) {
-        report('SCHEMA', '给出限价时必须同时给出单价 pric 和数量 cnt', [index, 'pric_uplmt_amt']);
-      } else if (price > cap) {
-        over = Math.min(fee, Math.round((price - cap) * item.cnt));
-      }
-    }
-    overLimit += over;
+    let preSelfPayRatio = 0;
     if (item.selfpay_prop !== undefined) {
       const ratio = parseRatio(item.selfpay_prop);
-      if (!ratio.ok)
+      if (!ratio.ok) {
         report('RATIO_FORMAT', `先行自付比例应为 0–1 的小数或百分比，收到 ${JSON.stringify(item.selfpay_prop)}`, [
           index,
           'selfpay_prop',
         ]);
-      else if (grade === '01' && ratio.value !== 0)
+      } else if (grade === '01' && ratio.value !== 0) {
         report('AMOUNT_INCONSISTENT', '甲类项目没有先行自付比例', [index, 'selfpay_prop']);
-      else preSelfPay += applyRatio(fee - over, ratio.value);
+      } else {
+        preSelfPayRatio = ratio.value;
+      }
     }
+    const split = splitFeeLine({ grade, fee, price, count: item.cnt, priceCap, preSelfPayRatio });
+    totals.fullOwnPay += split.fullOwnPay;
+    totals.overLimit += split.overLimit;
+    totals.preSelfPay += split.preSelfPay;
   });
-  return { total, fullOwnPay, overLimit, preSelfPay };
+  return totals;
 }

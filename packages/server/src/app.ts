@@ -1,0 +1,119 @@
+/** The HTTP application: the HIS endpoint, health, and the OpenAPI description at /docs. */
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Pool } from './db/pool.js';
+import { callService, errorReply, TRANSACTIONS } from './his/endpoint.js';
+import type { PolicyRegistry } from './policies.js';
+
+export interface AppOptions {
+  pool: Pool;
+  policies: PolicyRegistry;
+  bodyLimit: number;
+  logLevel?: string;
+  clock?: () => Date;
+}
+
+const envelopeDoc = {
+  type: 'object',
+  required: ['infno', 'msgid', 'mdtrtarea_admvs', 'opter', 'inf_time', 'fixmedins_code', 'input'],
+  properties: {
+    infno: {
+      type: 'string',
+      description: `交易编号：${Object.entries(TRANSACTIONS)
+        .map(([code, t]) => `${code} ${t.name}`)
+        .join('；')}`,
+    },
+    msgid: { type: 'string', maxLength: 30, description: '发送方报文ID：同一机构同一报文ID只处理一次，重发返回原应答' },
+    mdtrtarea_admvs: { type: 'string', description: '就医地医保区划（6 位）' },
+    insuplc_admdvs: { type: 'string', description: '参保地医保区划' },
+    opter: { type: 'string' },
+    opter_name: { type: 'string' },
+    inf_time: { type: 'string', description: 'yyyy-MM-dd HH:mm:ss' },
+    fixmedins_code: { type: 'string', description: '定点医药机构编号，须与凭证一致' },
+    input: {
+      type: 'object',
+      additionalProperties: true,
+      description: '交易输入（data、mdtrtinfo、feedetail、dscginfo、signIn 等节点）',
+    },
+  },
+} as const;
+
+const replyDoc = {
+  type: 'object',
+  properties: {
+    infcode: { type: 'integer', description: '0 成功，-1 失败' },
+    inf_refmsgid: { type: 'string' },
+    refmsg_time: { type: 'string' },
+    respond_time: { type: 'string' },
+    err_msg: { type: 'string', description: '失败时的中文说明，以 [错误代码] 开头' },
+    err_code: { type: 'string', description: '稳定的错误代码（本平台扩展字段）' },
+    warn_msg: { type: 'string' },
+    output: { type: 'object', additionalProperties: true },
+  },
+} as const;
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const clock = options.clock ?? ((): Date => new Date());
+  const app = Fastify({ logger: { level: options.logLevel ?? 'info' }, bodyLimit: options.bodyLimit });
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Sanbao 三保一站式结算平台',
+        version: '0.1.0',
+        description:
+          '定点医药机构接口（国家医保接口报文格式）与管理接口。机构凭证：HTTP Basic（定点医药机构编号:密钥）。',
+      },
+      components: { securitySchemes: { institution: { type: 'http', scheme: 'basic' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  // Malformed JSON and oversized bodies still get a reply in the interface's shape.
+  app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, request, reply) => {
+    const received = clock();
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply.status(413).send(errorReply('BODY_TOO_LARGE', `请求报文超过 ${options.bodyLimit} 字节`, received));
+    }
+    if (
+      error.statusCode === 400 ||
+      error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ||
+      error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+    ) {
+      return reply
+        .status(400)
+        .send(errorReply('JSON_MALFORMED', `请求报文不是有效的 JSON：${error.message}`, received));
+    }
+    request.log.error(error);
+    return reply.status(500).send(errorReply('INVARIANT', '服务器内部错误，交易未完成', received));
+  });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => {
+    await options.pool.query('select 1');
+    return { status: 'ok' };
+  });
+
+  app.post(
+    '/fsi/api/rsfComIfsService/callService',
+    {
+      schema: {
+        summary: '定点医药机构交易（国家医保接口）',
+        description: 'HIS 调用的统一入口：按 infno 分派。业务失败时 HTTP 200、infcode = -1；凭证无效时 HTTP 401。',
+        security: [{ institution: [] }],
+        body: envelopeDoc,
+        response: { 200: replyDoc, 401: replyDoc },
+      },
+      // The envelope is validated by the handler, which answers in Chinese with stable codes.
+      attachValidation: true,
+    },
+    async (request, reply) => {
+      const outcome = await callService(
+        { pool: options.pool, policies: options.policies, clock },
+        request.body,
+        request.headers.authorization,
+      );
+      return reply.status(outcome.status).send(outcome.reply);
+    },
+  );
+  return app;
+}

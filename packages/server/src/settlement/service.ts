@@ -1,0 +1,422 @@
+/**
+ * Settlement in the system of record. Inside the caller's transaction: lock the encounter, then the person-year
+ * row; settle with the engine; write the settlement, its fund postings, the new accumulators. A cancellation writes
+ * the exact negative and takes exactly that settlement's change back out of the accumulators.
+ */
+import {
+  emptyYearToDate,
+  MED_TYPES,
+  settle,
+  shiftYearToDate,
+  toSetldetail,
+  toSetlinfo,
+  traceToJson,
+  yearOf,
+  type Claim,
+  type Fen,
+  type Referral,
+  type Settlement,
+  type SettleResult,
+  type YearToDate,
+} from '@sanbao/core';
+import type { PoolClient } from '../db/pool.js';
+import type { HisContext } from '../his/context.js';
+import { chinaDateTime, HisError } from '../his/protocol.js';
+import {
+  categoriesOf,
+  findPerson,
+  lockEncounter,
+  nextId,
+  requireCoverage,
+  requireStatus,
+  type EncounterRow,
+  type PersonRow,
+} from '../store.js';
+
+export interface Totals {
+  medfee?: Fen | undefined;
+  fullOwnPay?: Fen | undefined;
+  overLimit?: Fen | undefined;
+  preSelfPay?: Fen | undefined;
+  inScope?: Fen | undefined;
+}
+
+export interface SettleRequest {
+  psnNo: string;
+  mdtrtId: string;
+  /** Outpatient settlements name their medical type (2206/2207); inpatient ones use the admission's. */
+  medType?: string | undefined;
+  /** Outpatient: settle one charge batch; omitted or "0000": every unsettled line. */
+  chrgBchno?: string | undefined;
+  totals: Totals;
+  midSettlement: boolean;
+  /** false for pre-settlement (2206/2303): computed, nothing written. */
+  commit: boolean;
+}
+
+interface Lines {
+  count: number;
+  medfee: Fen;
+  fullOwnPay: Fen;
+  overLimit: Fen;
+  preSelfPay: Fen;
+}
+
+async function unsettledLines(
+  client: PoolClient,
+  psnNo: string,
+  mdtrtId: string,
+  batch: string | undefined,
+): Promise<Lines> {
+  const { rows } = await client.query<{ count: number; medfee: Fen; full: Fen; over: Fen; pre: Fen }>(
+    `select count(*)::int as count, coalesce(sum(det_item_fee_sumamt), 0)::bigint as medfee, coalesce(sum(fulamt_ownpay_amt), 0)::bigint as full,
+            coalesce(sum(overlmt_amt), 0)::bigint as over, coalesce(sum(preselfpay_amt), 0)::bigint as pre
+       from fee_lines where psn_no = $1 and mdtrt_id = $2 and status = 'active' and ($3::text is null or chrg_bchno = $3)`,
+    [psnNo, mdtrtId, batch ?? null],
+  );
+  const row = rows[0] ?? { count: 0, medfee: 0, full: 0, over: 0, pre: 0 };
+  return { count: row.count, medfee: row.medfee, fullOwnPay: row.full, overLimit: row.over, preSelfPay: row.pre };
+}
+
+/** The bill: from the uploaded lines when there are any (the totals sent must then agree), else from the totals. */
+function billOf(
+  lines: Lines,
+  totals: Totals,
+): Pick<Claim, 'medfee' | 'fullOwnPay' | 'overLimit' | 'preSelfPay' | 'inScope'> {
+  let bill: { medfee: Fen; fullOwnPay: Fen; overLimit: Fen; preSelfPay: Fen };
+  if (lines.count > 0) {
+    bill = lines;
+    const given: [keyof Totals, string][] = [
+      ['medfee', 'medfee_sumamt'],
+      ['fullOwnPay', 'fulamt_ownpay_amt'],
+      ['overLimit', 'overlmt_selfpay'],
+      ['preSelfPay', 'preselfpay_amt'],
+    ];
+    for (const [key, field] of given) {
+      const value = totals[key];
+      if (value !== undefined && value !== bill[key as keyof typeof bill]) {
+        throw new HisError(
+          'AMOUNT_INCONSISTENT',
+          `${field} 与已上传明细合计（${(bill[key as keyof typeof bill] / 100).toFixed(2)}）不一致`,
+        );
+      }
+    }
+  } else {
+    const { medfee, fullOwnPay, overLimit, preSelfPay } = totals;
+    if (medfee === undefined || fullOwnPay === undefined || overLimit === undefined || preSelfPay === undefined) {
+      throw new HisError(
+        'NOTHING_TO_SETTLE',
+        '没有上传费用明细时，须给出 medfee_sumamt、fulamt_ownpay_amt、overlmt_selfpay、preselfpay_amt',
+      );
+    }
+    bill = { medfee, fullOwnPay, overLimit, preSelfPay };
+  }
+  const inScope = bill.medfee - bill.fullOwnPay - bill.overLimit - bill.preSelfPay;
+  if (bill.medfee === 0) throw new HisError('NOTHING_TO_SETTLE', '医疗费总额为 0，没有可结算的费用');
+  if (inScope < 0) throw new HisError('AMOUNT_INCONSISTENT', '全自费、超限价自费与先行自付之和超过医疗费总额');
+  if (totals.inScope !== undefined && totals.inScope !== inScope) {
+    throw new HisError(
+      'AMOUNT_INCONSISTENT',
+      `inscp_scp_amt 应为 ${(inScope / 100).toFixed(2)}（总额 − 全自费 − 超限价 − 先行自付）`,
+    );
+  }
+  return { ...bill, inScope };
+}
+
+/** The person-year row, created if new, locked until the transaction ends. */
+async function lockPersonYear(client: PoolClient, psnNo: string, year: number): Promise<YearToDate> {
+  await client.query('insert into person_years (psn_no, year, ytd) values ($1, $2, $3) on conflict do nothing', [
+    psnNo,
+    year,
+    emptyYearToDate(year),
+  ]);
+  const { rows } = await client.query<{ ytd: YearToDate }>(
+    'select ytd from person_years where psn_no = $1 and year = $2 for update',
+    [psnNo, year],
+  );
+  return rows[0]?.ytd ?? emptyYearToDate(year);
+}
+
+async function readPersonYear(client: PoolClient, psnNo: string, year: number): Promise<YearToDate> {
+  const { rows } = await client.query<{ ytd: YearToDate }>(
+    'select ytd from person_years where psn_no = $1 and year = $2',
+    [psnNo, year],
+  );
+  return rows[0]?.ytd ?? emptyYearToDate(year);
+}
+
+async function storeYearToDate(
+  client: PoolClient,
+  psnNo: string,
+  ytd: YearToDate,
+  settlementsDelta: 1 | -1,
+): Promise<void> {
+  await client.query(
+    `update person_years set ytd = $3, personal_burden = $4, in_scope_burden = $5, fund_paid = $6, settlements = settlements + $7, updated_at = now()
+      where psn_no = $1 and year = $2`,
+    [psnNo, ytd.year, ytd, ytd.personalBurden, ytd.inScopeBurden, ytd.fundPaid, settlementsDelta],
+  );
+}
+
+/** Debits each fund what it pays and credits the institution what the funds owe it; the entries sum to zero. */
+async function post(
+  client: PoolClient,
+  psnNo: string,
+  setlId: string,
+  fixmedinsCode: string,
+  settlement: Settlement,
+  sign: 1 | -1,
+): Promise<void> {
+  const rows = toSetldetail(settlement, null).filter((row) => row.fund_payamt !== 0);
+  if (rows.length === 0) return;
+  const accounts = rows.map((row) => `fund:${row.fund_pay_type}`);
+  const amounts = rows.map((row) => sign * Math.round(row.fund_payamt * 100));
+  accounts.push(`payable:${fixmedinsCode}`);
+  amounts.push(-amounts.reduce((sum, amount) => sum + amount, 0));
+  await client.query(
+    'insert into fund_postings (psn_no, setl_id, account, amount) select $1, $2, account, amount from unnest($3::text[], $4::bigint[]) as t(account, amount)',
+    [psnNo, setlId, accounts, amounts],
+  );
+}
+
+function nationalSetlinfo(
+  context: HisContext,
+  s: Settlement,
+  person: PersonRow,
+  encounter: EncounterRow,
+  setlId: string | null,
+): Record<string, unknown> {
+  const age =
+    Number(context.today.slice(0, 4)) -
+    Number(person.brdy.slice(0, 4)) -
+    (context.today.slice(5) < person.brdy.slice(5) ? 1 : 0);
+  return {
+    mdtrt_id: encounter.mdtrt_id,
+    ...(setlId === null ? {} : { setl_id: setlId }),
+    psn_no: person.psn_no,
+    psn_name: person.psn_name,
+    psn_cert_type: '01',
+    certno: person.certno,
+    gend: person.gend,
+    naty: '01',
+    brdy: person.brdy,
+    age,
+    insutype: encounter.insutype,
+    psn_type: age >= 18 ? '1501' : '1405',
+    cvlserv_flag: '0',
+    mdtrt_cert_type: '02',
+    ...toSetlinfo(s),
+    setl_time: chinaDateTime(context.now),
+    medins_setl_id: context.envelope.msgid,
+    clr_optins: person.admdvs,
+  };
+}
+
+export async function settleEncounter(
+  context: HisContext,
+  request: SettleRequest,
+): Promise<{ output: Record<string, unknown>; result: SettleResult }> {
+  const { client } = context;
+  const encounter = await lockEncounter(client, context.institution, request.psnNo, request.mdtrtId);
+  requireStatus(encounter, ['open', 'discharged'], request.commit ? '结算' : '预结算');
+  const medType = request.medType ?? encounter.med_type;
+  const kind = MED_TYPES[medType];
+  if (!kind) throw new HisError('CODE_UNKNOWN', `未知的医疗类别 ${medType}`);
+  const inpatient = kind.encounter === 'inpatient';
+  if (inpatient !== (MED_TYPES[encounter.med_type]?.encounter === 'inpatient')) {
+    throw new HisError('STATE', `医疗类别 ${medType} 与就诊（${encounter.med_type}）不符`);
+  }
+  if (inpatient && !request.midSettlement && encounter.status !== 'discharged')
+    throw new HisError('STATE', `就诊 ${encounter.mdtrt_id} 尚未办理出院（中途结算请传 mid_setl_flag=1）`);
+  const person = await findPerson(client, request.psnNo);
+  await requireCoverage(client, request.psnNo, context.today, encounter.insutype);
+  const batch = request.chrgBchno && request.chrgBchno !== '0000' ? request.chrgBchno : undefined;
+  const lines = await unsettledLines(client, request.psnNo, request.mdtrtId, batch);
+  const bill = billOf(lines, request.totals);
+  const admDate = new Date(encounter.begntime.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const claim: Claim = {
+    medType,
+    encounter: kind.encounter,
+    setlDate: context.today,
+    admDate,
+    level: context.institution.level,
+    referral: encounter.referral as Referral | null,
+    ...bill,
+    diagnoses: encounter.dise_codg,
+    chronicScheme: encounter.chronic_scheme,
+  };
+  const year = yearOf(context.today);
+  const before = request.commit
+    ? await lockPersonYear(client, request.psnNo, year)
+    : await readPersonYear(client, request.psnNo, year);
+  const policy = context.policies.get(person.policy_id).at(context.today);
+  const categories = await categoriesOf(client, request.psnNo);
+  const result = settle(
+    claim,
+    { psnNo: request.psnNo, categories, supplementary: person.supplementary },
+    before,
+    policy,
+    { trace: true },
+  );
+  const s = result.settlement;
+  const setldetail = toSetldetail(s, result.trace);
+  if (!request.commit)
+    return { output: { setlinfo: nationalSetlinfo(context, s, person, encounter, null), setldetail }, result };
+
+  const setlId = await nextId(client, 'setl_seq', 'ST', context.today);
+  await client.query(
+    `insert into settlements (psn_no, setl_id, mdtrt_id, fixmedins_code, kind, year, setl_time, med_type, category, policy_id, policy_fingerprint,
+        medfee_sumamt, fulamt_ownpay_amt, overlmt_selfpay, preselfpay_amt, inscp_scp_amt, act_pay_dedc, hifp_pay, pool_prop_selfpay, hifmi_pay,
+        maf_pay, oth_pay, fund_pay_sumamt, psn_part_amt, psn_cash_pay, hosp_part_amt, layers, setldetail, trace, ytd_before, ytd_after, msgid)
+     values ($1, $2, $3, $4, 'settlement', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31)`,
+    [
+      request.psnNo,
+      setlId,
+      request.mdtrtId,
+      context.institution.fixmedins_code,
+      year,
+      context.now,
+      medType,
+      s.category,
+      person.policy_id,
+      policy.fingerprint,
+      s.medfee_sumamt,
+      s.fulamt_ownpay_amt,
+      s.overlmt_selfpay,
+      s.preselfpay_amt,
+      s.inscp_scp_amt,
+      s.act_pay_dedc,
+      s.hifp_pay,
+      s.pool_prop_selfpay,
+      s.hifmi_pay,
+      s.maf_pay,
+      s.oth_pay,
+      s.fund_pay_sumamt,
+      s.psn_part_amt,
+      s.psn_cash_pay,
+      s.hosp_part_amt,
+      JSON.stringify(s.layers),
+      JSON.stringify(setldetail),
+      JSON.stringify(traceToJson(result.trace ?? [])),
+      before,
+      result.ytd,
+      context.envelope.msgid,
+    ],
+  );
+  await post(client, request.psnNo, setlId, context.institution.fixmedins_code, s, 1);
+  await storeYearToDate(client, request.psnNo, result.ytd, 1);
+  await client.query(
+    "update fee_lines set status = 'settled', setl_id = $4 where psn_no = $1 and mdtrt_id = $2 and status = 'active' and ($3::text is null or chrg_bchno = $3)",
+    [request.psnNo, request.mdtrtId, batch ?? null, setlId],
+  );
+  if (inpatient && !request.midSettlement) {
+    await client.query("update encounters set status = 'settled' where psn_no = $1 and mdtrt_id = $2", [
+      request.psnNo,
+      request.mdtrtId,
+    ]);
+  }
+  return { output: { setlinfo: nationalSetlinfo(context, s, person, encounter, setlId), setldetail }, result };
+}
+
+interface StoredSettlement extends Settlement {
+  setl_id: string;
+  mdtrt_id: string;
+  fixmedins_code: string;
+  reversed_by: string | null;
+  kind: string;
+  year: number;
+  ytd_before: YearToDate;
+  ytd_after: YearToDate;
+}
+
+/** 2208/2305 (and 2601 of a settlement): the exact negative, with a new setl_id; the accumulators lose exactly its change. */
+export async function cancelSettlement(
+  context: HisContext,
+  psnNo: string,
+  mdtrtId: string,
+  setlId: string,
+): Promise<{ output: Record<string, unknown> }> {
+  const { client } = context;
+  const encounter = await lockEncounter(client, context.institution, psnNo, mdtrtId);
+  const { rows } = await client.query<StoredSettlement>(
+    `select setl_id, mdtrt_id, fixmedins_code, reversed_by, kind, year, med_type, to_char(setl_time at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as setl_time, category,
+            medfee_sumamt, fulamt_ownpay_amt, overlmt_selfpay, preselfpay_amt, inscp_scp_amt, act_pay_dedc, hifp_pay, pool_prop_selfpay, hifmi_pay,
+            maf_pay, oth_pay, fund_pay_sumamt, psn_part_amt, psn_cash_pay, hosp_part_amt, ytd_before, ytd_after, layers
+       from settlements where psn_no = $1 and setl_id = $2`,
+    [psnNo, setlId],
+  );
+  const original = rows[0];
+  if (!original || original.kind !== 'settlement' || original.mdtrt_id !== mdtrtId)
+    throw new HisError('SETTLEMENT_NOT_FOUND', `就诊 ${mdtrtId} 没有结算ID ${setlId}`);
+  if (original.reversed_by) throw new HisError('STATE', `结算 ${setlId} 已于 ${original.reversed_by} 撤销`);
+  const current = await lockPersonYear(client, psnNo, original.year);
+  const restored = shiftYearToDate(current, original.ytd_before, original.ytd_after, -1);
+  const person = await findPerson(client, psnNo);
+  const negative = negate(original);
+  const cancelId = await nextId(client, 'setl_seq', 'ST', context.today);
+  await client.query(
+    `insert into settlements (psn_no, setl_id, mdtrt_id, fixmedins_code, kind, reverses, year, setl_time, med_type, category, policy_id, policy_fingerprint,
+        medfee_sumamt, fulamt_ownpay_amt, overlmt_selfpay, preselfpay_amt, inscp_scp_amt, act_pay_dedc, hifp_pay, pool_prop_selfpay, hifmi_pay,
+        maf_pay, oth_pay, fund_pay_sumamt, psn_part_amt, psn_cash_pay, hosp_part_amt, layers, setldetail, trace, ytd_before, ytd_after, msgid)
+     select psn_no, $3, mdtrt_id, fixmedins_code, 'cancellation', setl_id, year, $4, med_type, category, policy_id, policy_fingerprint,
+        -medfee_sumamt, -fulamt_ownpay_amt, -overlmt_selfpay, -preselfpay_amt, -inscp_scp_amt, -act_pay_dedc, -hifp_pay, pool_prop_selfpay, -hifmi_pay,
+        -maf_pay, -oth_pay, -fund_pay_sumamt, -psn_part_amt, -psn_cash_pay, -hosp_part_amt, $9, $5, '[]', $6, $7, $8
+       from settlements where psn_no = $1 and setl_id = $2`,
+    [
+      psnNo,
+      setlId,
+      cancelId,
+      context.now,
+      JSON.stringify(toSetldetail(negative, null)),
+      current,
+      restored,
+      context.envelope.msgid,
+      JSON.stringify(negative.layers),
+    ],
+  );
+  await client.query('update settlements set reversed_by = $3 where psn_no = $1 and setl_id = $2', [
+    psnNo,
+    setlId,
+    cancelId,
+  ]);
+  await post(client, psnNo, cancelId, original.fixmedins_code, original, -1);
+  await storeYearToDate(client, psnNo, restored, -1);
+  await client.query(
+    "update fee_lines set status = 'active', setl_id = null where psn_no = $1 and mdtrt_id = $2 and setl_id = $3",
+    [psnNo, mdtrtId, setlId],
+  );
+  if (encounter.status === 'settled') {
+    await client.query(
+      "update encounters set status = case when endtime is null then 'open' else 'discharged' end where psn_no = $1 and mdtrt_id = $2",
+      [psnNo, mdtrtId],
+    );
+  }
+  const setlinfo = { ...nationalSetlinfo(context, negative, person, encounter, cancelId), reversed_setl_id: setlId };
+  return { output: { setlinfo, setldetail: toSetldetail(negative, null) } };
+}
+
+function negate(s: Settlement): Settlement {
+  const layers = { ...s.layers };
+  for (const key of Object.keys(layers) as (keyof Settlement['layers'])[]) {
+    const layer = layers[key];
+    if (layer) layers[key] = { base: -layer.base, payable: -layer.payable, paid: -layer.paid };
+  }
+  return {
+    ...s,
+    medfee_sumamt: -s.medfee_sumamt,
+    fulamt_ownpay_amt: -s.fulamt_ownpay_amt,
+    overlmt_selfpay: -s.overlmt_selfpay,
+    preselfpay_amt: -s.preselfpay_amt,
+    inscp_scp_amt: -s.inscp_scp_amt,
+    act_pay_dedc: -s.act_pay_dedc,
+    hifp_pay: -s.hifp_pay,
+    hifmi_pay: -s.hifmi_pay,
+    maf_pay: -s.maf_pay,
+    oth_pay: -s.oth_pay,
+    fund_pay_sumamt: -s.fund_pay_sumamt,
+    psn_part_amt: -s.psn_part_amt,
+    psn_cash_pay: -s.psn_cash_pay,
+    hosp_part_amt: -s.hosp_part_amt,
+    layers,
+  };
+}

@@ -1,0 +1,103 @@
+/** The SQL the HIS transactions and the settlement service share. */
+import type { CategoryCode, CategorySpell } from '@sanbao/core';
+import type { PoolClient } from './db/pool.js';
+import type { Institution } from './his/context.js';
+import { HisError } from './his/protocol.js';
+
+export interface PersonRow {
+  psn_no: string;
+  certno: string;
+  psn_name: string;
+  gend: '1' | '2';
+  brdy: string;
+  admdvs: string;
+  township: string;
+  supplementary: boolean;
+  policy_id: string;
+}
+
+export interface EncounterRow {
+  psn_no: string;
+  mdtrt_id: string;
+  fixmedins_code: string;
+  med_type: string;
+  insutype: string;
+  begntime: Date;
+  endtime: Date | null;
+  status: 'open' | 'discharged' | 'settled' | 'cancelled';
+  dise_codg: string[];
+  chronic_scheme: string | null;
+  referral: string | null;
+  ipt_otp_no: string | null;
+}
+
+export async function findPerson(client: PoolClient, psnNo: string): Promise<PersonRow> {
+  const { rows } = await client.query<PersonRow>(
+    `select p.psn_no, p.certno, p.psn_name, p.gend, p.brdy, p.admdvs, p.township, p.supplementary, r.policy_id
+       from persons p join regions r on r.admdvs = p.admdvs where p.psn_no = $1`,
+    [psnNo],
+  );
+  const person = rows[0];
+  if (!person) throw new HisError('PERSON_NOT_FOUND', `查无人员编号 ${psnNo}`);
+  return person;
+}
+
+export async function categoriesOf(client: PoolClient, psnNo: string): Promise<CategorySpell[]> {
+  const { rows } = await client.query<{ code: CategoryCode; begin_date: string; end_date: string | null }>(
+    'select code, begin_date, end_date from person_categories where psn_no = $1 order by begin_date, spell_id',
+    [psnNo],
+  );
+  return rows.map((row) => ({ code: row.code, begin: row.begin_date, end: row.end_date }));
+}
+
+/** Refuses unless the person is insured (an enrollment of the year covers the date). */
+export async function requireCoverage(
+  client: PoolClient,
+  psnNo: string,
+  date: string,
+  insutype: string,
+): Promise<void> {
+  const { rowCount } = await client.query(
+    'select 1 from enrollments where psn_no = $1 and insutype = $2 and begin_date <= $3 and end_date >= $3',
+    [psnNo, insutype, date],
+  );
+  if (!rowCount) throw new HisError('NOT_INSURED', `人员 ${psnNo} 在 ${date} 未参加险种 ${insutype}`);
+}
+
+/** The encounter, locked, and checked to belong to the calling institution. */
+export async function lockEncounter(
+  client: PoolClient,
+  institution: Institution,
+  psnNo: string,
+  mdtrtId: string,
+): Promise<EncounterRow> {
+  const { rows } = await client.query<EncounterRow>(
+    `select psn_no, mdtrt_id, fixmedins_code, med_type, insutype, begntime, endtime, status, dise_codg, chronic_scheme, referral, ipt_otp_no
+       from encounters where psn_no = $1 and mdtrt_id = $2 for update`,
+    [psnNo, mdtrtId],
+  );
+  const encounter = rows[0];
+  if (!encounter) throw new HisError('ENCOUNTER_NOT_FOUND', `人员 ${psnNo} 没有就诊ID ${mdtrtId}`);
+  if (encounter.fixmedins_code !== institution.fixmedins_code) {
+    throw new HisError('FORBIDDEN', `就诊 ${mdtrtId} 属于其他定点医药机构`);
+  }
+  return encounter;
+}
+
+export function requireStatus(encounter: EncounterRow, allowed: EncounterRow['status'][], action: string): void {
+  if (!allowed.includes(encounter.status)) {
+    const names = { open: '就诊中', discharged: '已出院', settled: '已结算', cancelled: '已撤销' } as const;
+    throw new HisError('STATE', `就诊 ${encounter.mdtrt_id} ${names[encounter.status]}，不能${action}`);
+  }
+}
+
+/** Sortable identifiers: prefix + yyyyMMdd (China) + a database sequence. */
+export async function nextId(
+  client: PoolClient,
+  sequence: 'mdtrt_seq' | 'setl_seq' | 'refmsg_seq' | 'sign_seq',
+  prefix: string,
+  today: string,
+): Promise<string> {
+  const { rows } = await client.query<{ n: number }>(`select nextval('${sequence}') as n`);
+  return `${prefix}${today.replaceAll('-', '')}${String(rows[0]?.n ?? 0).padStart(10, '0')}`;
+}

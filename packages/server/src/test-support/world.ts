@@ -1,0 +1,168 @@
+/**
+ * A small test world in a fresh database of its own: Bozhou's policy, two institutions, a few persons with
+ * categories and enrollments, and the app with a fixed clock (2026-06-15 10:00 in China).
+ */
+import { checkDigit } from '@sanbao/core';
+import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { buildApp } from '../app.js';
+import { createPool, type Pool } from '../db/pool.js';
+import { hashSecret } from '../his/endpoint.js';
+import { PolicyRegistry } from '../policies.js';
+
+export const NOW = new Date('2026-06-15T02:00:00Z');
+export const TODAY = '2026-06-15';
+
+export const COUNTY = { code: 'H34160200001', secret: 'county-secret' };
+export const TOWNSHIP = { code: 'H34160210001', secret: 'township-secret' };
+
+export function idNumber(region: string, birth: string, sequence: string): string {
+  const first17 = `${region}${birth.replaceAll('-', '')}${sequence}`;
+  return first17 + checkDigit(first17);
+}
+
+export const PEOPLE = {
+  /** 低保对象, insured 2026. */
+  dibao: { psnNo: 'P001', certno: idNumber('341602', '1960-05-01', '123'), name: '王秀英' },
+  /** Ordinary resident, insured 2026. */
+  ordinary: { psnNo: 'P002', certno: idNumber('341602', '1975-09-09', '456'), name: '李建国' },
+  /** Insured 2025 only: not covered now. */
+  lapsed: { psnNo: 'P003', certno: idNumber('341602', '1980-01-01', '789'), name: '张伟' },
+} as const;
+
+export interface World {
+  pool: Pool;
+  app: FastifyInstance;
+  url: string;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+export async function createWorld(name: string): Promise<World> {
+  const templateUrl = inject('templateUrl');
+  const database = `t_${name}_${process.pid}_${++counter}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+  const admin = new pg.Client({ connectionString: templateUrl });
+  await admin.connect();
+  await admin.query(`create database ${database} template sanbao`);
+  await admin.end();
+  const url = templateUrl.replace(/\/sanbao$/, `/${database}`);
+  const pool = createPool(url, 30);
+  await seedWorld(pool);
+  const app = await buildApp({
+    pool,
+    policies: new PolicyRegistry(),
+    bodyLimit: 200_000,
+    logLevel: 'silent',
+    clock: () => NOW,
+  });
+  return {
+    pool,
+    app,
+    url,
+    close: async () => {
+      await app.close();
+      await pool.end();
+    },
+  };
+}
+
+async function seedWorld(pool: Pool): Promise<void> {
+  await pool.query(
+    "insert into regions (admdvs, name, policy_id) values ('341600', '亳州市', 'anhui/bozhou'), ('341602', '谯城区', 'anhui/bozhou')",
+  );
+  await pool.query(
+    "insert into institutions (fixmedins_code, name, level, admdvs, secret_sha256) values ($1, '谯城区人民医院', 'county', '341602', $2), ($3, '古井镇卫生院', 'township', '341602', $4)",
+    [COUNTY.code, hashSecret(COUNTY.secret), TOWNSHIP.code, hashSecret(TOWNSHIP.secret)],
+  );
+  for (const person of Object.values(PEOPLE)) {
+    const birth = `${person.certno.slice(6, 10)}-${person.certno.slice(10, 12)}-${person.certno.slice(12, 14)}`;
+    const gend = Number(person.certno.charAt(16)) % 2 === 1 ? '1' : '2';
+    await pool.query(
+      "insert into persons (psn_no, certno, psn_name, gend, brdy, admdvs, township) values ($1, $2, $3, $4, $5, '341602', '古井镇')",
+      [person.psnNo, person.certno, person.name, gend, birth],
+    );
+  }
+  await pool.query(
+    "insert into person_categories (psn_no, code, begin_date, source_dept) values ('P001', 'subsistence_allowance', '2025-03-01', '民政')",
+  );
+  await pool.query(
+    "insert into enrollments (psn_no, year, begin_date, end_date) values ('P001', 2026, '2026-01-01', '2026-12-31'), ('P002', 2026, '2026-01-01', '2026-12-31'), ('P003', 2025, '2025-01-01', '2025-12-31')",
+  );
+}
+
+let sequence = 0;
+
+/** An envelope as a HIS sends it. */
+export function envelope(
+  infno: string,
+  input: Record<string, unknown>,
+  options: { msgid?: string; institution?: string } = {},
+): Record<string, unknown> {
+  const institution = options.institution ?? COUNTY.code;
+  sequence += 1;
+  return {
+    infno,
+    msgid:
+      options.msgid ??
+      `${institution}20260615100000${String(sequence).padStart(4, '0')}${process.pid % 100}`.slice(0, 30),
+    mdtrtarea_admvs: '341600',
+    insuplc_admdvs: '341600',
+    recer_sys_code: 'YBXT',
+    infver: 'V1.0',
+    opter_type: '1',
+    opter: '001',
+    opter_name: '收费员',
+    inf_time: '2026-06-15 10:00:00',
+    fixmedins_code: institution,
+    fixmedins_name: '测试医院',
+    input,
+  };
+}
+
+export function basic(institution: { code: string; secret: string }): string {
+  return `Basic ${Buffer.from(`${institution.code}:${institution.secret}`).toString('base64')}`;
+}
+
+export interface Answer {
+  status: number;
+  infcode: number;
+  err_code: string;
+  err_msg: string;
+  output: Record<string, any>;
+}
+
+/** Calls the HIS endpoint in-process and returns the reply. */
+export async function call(
+  world: World,
+  body: Record<string, unknown> | string,
+  institution: { code: string; secret: string } = COUNTY,
+): Promise<Answer> {
+  const response = await world.app.inject({
+    method: 'POST',
+    url: '/fsi/api/rsfComIfsService/callService',
+    headers: { authorization: basic(institution), 'content-type': 'application/json' },
+    payload: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const reply = response.json<Omit<Answer, 'status'>>();
+  return { status: response.statusCode, ...reply };
+}
+
+/** Row counts of every business table: a refusal must leave them all as they were. */
+export async function counts(pool: Pool): Promise<Record<string, number>> {
+  const tables = [
+    'persons',
+    'person_categories',
+    'enrollments',
+    'encounters',
+    'fee_lines',
+    'person_years',
+    'settlements',
+    'fund_postings',
+    'message_log',
+  ];
+  const result: Record<string, number> = {};
+  for (const table of tables) result[table] = Number((await pool.query(`select count(*) from ${table}`)).rows[0].count);
+  return result;
+}
