@@ -7,6 +7,7 @@ import { dateTime, HisError } from '../protocol.js';
 
 const medType = z.string().refine((code) => MED_TYPES[code] !== undefined, {
   message: `医疗类别应为 ${Object.keys(MED_TYPES).join('、')} 之一`,
+  params: { sanbao: 'CODE_UNKNOWN' },
 });
 const insutype = z.literal('390', { message: '本平台办理城乡居民基本医疗保险（390）' });
 const diseases = z.array(z.looseObject({ diag_code: z.string().min(1).max(30) })).default([]);

@@ -22,7 +22,10 @@ const feeLine = z.looseObject({
   pric: yuan,
   chrgitm_lv: z
     .string()
-    .refine((grade) => CHRGITM_LV[grade] !== undefined, { message: '收费项目等级应为 01 甲类、02 乙类、03 丙类' })
+    .refine((grade) => CHRGITM_LV[grade] !== undefined, {
+      message: '收费项目等级应为 01 甲类、02 乙类、03 丙类',
+      params: { sanbao: 'CODE_UNKNOWN' },
+    })
     .optional(),
   selfpay_prop: z.union([z.number(), z.string()]).optional(),
   pric_uplmt_amt: yuan.optional(),
