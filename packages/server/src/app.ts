@@ -3,6 +3,8 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Pool } from './db/pool.js';
+import { ApiError } from './console/errors.js';
+import { registerConsoleRoutes } from './console/routes.js';
 import { callService, errorReply, TRANSACTIONS } from './his/endpoint.js';
 import type { PolicyRegistry } from './policies.js';
 
@@ -64,13 +66,28 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         description:
           '定点医药机构接口（国家医保接口报文格式）与管理接口。机构凭证：HTTP Basic（定点医药机构编号:密钥）。',
       },
-      components: { securitySchemes: { institution: { type: 'http', scheme: 'basic' } } },
+      components: {
+        securitySchemes: {
+          institution: { type: 'http', scheme: 'basic' },
+          console: { type: 'http', scheme: 'bearer' },
+        },
+      },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   // Malformed JSON and oversized bodies still get a reply in the interface's shape.
   app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, request, reply) => {
+    if (request.url.startsWith('/api/')) {
+      if (error instanceof ApiError)
+        return reply.status(error.status).send({ code: error.code, message: error.message });
+      if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+        return reply.status(413).send({ code: 'BODY_TOO_LARGE', message: '请求内容过大' });
+      if (error.statusCode === 400)
+        return reply.status(400).send({ code: 'JSON_MALFORMED', message: `请求内容不是有效的 JSON：${error.message}` });
+      request.log.error(error);
+      return reply.status(500).send({ code: 'INTERNAL', message: '服务器内部错误' });
+    }
     const received = clock();
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       return reply.status(413).send(errorReply('BODY_TOO_LARGE', `请求报文超过 ${options.bodyLimit} 字节`, received));
@@ -115,5 +132,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       return reply.status(outcome.status).send(outcome.reply);
     },
   );
+  registerConsoleRoutes(app, options.pool);
   return app;
 }

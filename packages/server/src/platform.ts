@@ -5,7 +5,8 @@ import type { Config } from './config.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
 import { migrate } from './db/migrate.js';
 import { createPool, type Pool } from './db/pool.js';
-import { seedDemo } from './demo/seed.js';
+import { ROLE_NAMES } from './console/auth.js';
+import { DEMO_USERS, seedDemo } from './demo/seed.js';
 import { PolicyRegistry } from './policies.js';
 
 export interface Platform {

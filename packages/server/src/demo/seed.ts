@@ -5,6 +5,7 @@
  */
 import { checkDigit, loadPolicy, premiumSubsidy, type CategoryCode } from '@sanbao/core';
 import type { Pool } from '../db/pool.js';
+import { createUser, type User } from '../console/auth.js';
 import { callService, hashSecret } from '../his/endpoint.js';
 import { chinaDateTime } from '../his/protocol.js';
 import type { PolicyRegistry } from '../policies.js';
@@ -56,6 +57,25 @@ const CATEGORY_SHARES: { code: CategoryCode; share: number; dept: string }[] = [
 const SURNAMES = '王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎';
 const GIVEN =
   '伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰建国志强淑珍海燕春梅德胜文明红梅家乐雨欣子涵浩然';
+
+/** Console users of the demo city: one per role, with different region scopes. */
+export const DEMO_USERS: (User & { password: string })[] = [
+  { username: 'admin', display_name: '系统管理员', role: 'administrator', scope_admdvs: null, password: 'demo-admin' },
+  {
+    username: 'operator',
+    display_name: '谯城区经办员',
+    role: 'operator',
+    scope_admdvs: '341602',
+    password: 'demo-operator',
+  },
+  {
+    username: 'viewer',
+    display_name: '市局查询员',
+    role: 'read_only',
+    scope_admdvs: '341600',
+    password: 'demo-viewer',
+  },
+];
 
 export interface DemoInstitution {
   code: string;

@@ -70,7 +70,7 @@ export async function createWorld(name: string): Promise<World> {
 
 async function seedWorld(pool: Pool): Promise<void> {
   await pool.query(
-    "insert into regions (admdvs, name, policy_id) values ('341600', '亳州市', 'anhui/bozhou'), ('341602', '谯城区', 'anhui/bozhou')",
+    "insert into regions (admdvs, name, parent, policy_id) values ('341600', '亳州市', null, 'anhui/bozhou'), ('341602', '谯城区', '341600', 'anhui/bozhou')",
   );
   await pool.query(
     "insert into institutions (fixmedins_code, name, level, admdvs, secret_sha256) values ($1, '谯城区人民医院', 'county', '341602', $2), ($3, '古井镇卫生院', 'township', '341602', $4)",

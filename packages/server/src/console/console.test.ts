@@ -1,0 +1,239 @@
+/** The console API: login, roles, region scope, masked ID numbers, validated writes that change nothing when refused. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, counts, createWorld, envelope, idNumber, PEOPLE, type World } from '../test-support/world.js';
+import { createUser } from './auth.js';
+
+let world: World;
+const tokens: Record<string, string> = {};
+
+async function api(
+  method: 'GET' | 'POST',
+  url: string,
+  token?: string,
+  body?: unknown,
+): Promise<{ status: number; json: any }> {
+  const response = await world.app.inject({
+    method,
+    url,
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+    ...(body === undefined ? {} : { payload: body as Record<string, unknown> }),
+  });
+  return { status: response.statusCode, json: response.json() };
+}
+
+beforeAll(async () => {
+  world = await createWorld('console');
+  await world.pool.query(
+    "insert into regions (admdvs, name, parent, policy_id) values ('341621', '涡阳县', '341600', 'anhui/bozhou')",
+  );
+  await createUser(
+    world.pool,
+    { username: 'admin', display_name: '管理员', role: 'administrator', scope_admdvs: null },
+    'admin-password',
+  );
+  await createUser(
+    world.pool,
+    { username: 'clerk', display_name: '谯城经办', role: 'operator', scope_admdvs: '341602' },
+    'clerk-password',
+  );
+  await createUser(
+    world.pool,
+    { username: 'viewer', display_name: '市局查询', role: 'read_only', scope_admdvs: '341600' },
+    'viewer-password',
+  );
+  await createUser(
+    world.pool,
+    { username: 'guoyang', display_name: '涡阳经办', role: 'operator', scope_admdvs: '341621' },
+    'guoyang-password',
+  );
+  for (const name of ['admin', 'clerk', 'viewer', 'guoyang']) {
+    const { json } = await api('POST', '/api/login', undefined, { username: name, password: `${name}-password` });
+    tokens[name] = json.token as string;
+  }
+});
+afterAll(async () => {
+  await world.close();
+});
+
+describe('login and roles', () => {
+  it('refuses a wrong password and calls without a token', async () => {
+    expect(await api('POST', '/api/login', undefined, { username: 'clerk', password: 'nope' })).toMatchObject({
+      status: 401,
+      json: { code: 'LOGIN_FAILED' },
+    });
+    expect(await api('GET', '/api/persons')).toMatchObject({ status: 401, json: { code: 'AUTH_REQUIRED' } });
+    expect(await api('GET', '/api/persons', 'forged')).toMatchObject({ status: 401, json: { code: 'AUTH_FAILED' } });
+    expect((await api('GET', '/api/me', tokens['viewer'])).json).toMatchObject({
+      username: 'viewer',
+      role: 'read_only',
+      role_name: '只读',
+    });
+  });
+
+  it('lets only administrators create users, within their scope', async () => {
+    const newUser = {
+      username: 'newbie',
+      display_name: '新人',
+      role: 'read_only',
+      scope_admdvs: '341602',
+      password: 'long-enough',
+    };
+    expect(await api('POST', '/api/users', tokens['clerk'], newUser)).toMatchObject({
+      status: 403,
+      json: { code: 'FORBIDDEN' },
+    });
+    expect(await api('POST', '/api/users', tokens['admin'], { ...newUser, password: 'short' })).toMatchObject({
+      status: 400,
+      json: { code: 'SCHEMA' },
+    });
+    expect(await api('POST', '/api/users', tokens['admin'], newUser)).toMatchObject({
+      status: 201,
+      json: { username: 'newbie', role_name: '只读' },
+    });
+    expect(await api('POST', '/api/users', tokens['admin'], newUser)).toMatchObject({
+      status: 409,
+      json: { code: 'DUPLICATE' },
+    });
+  });
+});
+
+describe('region scope and masked ID numbers', () => {
+  it('shows a county its own people only, with masked ID numbers', async () => {
+    const city = await api('GET', '/api/persons', tokens['viewer']);
+    expect(city.json.total).toBe(3);
+    expect(city.json.items[0]).toMatchObject({
+      psn_no: 'P001',
+      certno: `${PEOPLE.dibao.certno.slice(0, 6)}********${PEOPLE.dibao.certno.slice(-4)}`,
+      categories: [{ code: 'subsistence_allowance', name: '低保对象' }],
+    });
+    expect(JSON.stringify(city.json)).not.toContain(PEOPLE.dibao.certno);
+    const guoyang = await api('GET', '/api/persons', tokens['guoyang']);
+    expect(guoyang.json.total).toBe(0);
+    expect(await api('GET', '/api/persons/P001', tokens['guoyang'])).toMatchObject({
+      status: 404,
+      json: { code: 'NOT_FOUND' },
+    });
+    const detail = await api('GET', '/api/persons/P001', tokens['clerk']);
+    expect(detail.json).toMatchObject({
+      psn_no: 'P001',
+      certno: expect.stringMatching(/^\d{6}\*{8}\w{4}$/),
+      enrollments: [{ year: 2026 }],
+    });
+  });
+
+  it('lists settlements with masked ID numbers and shows their trace', async () => {
+    const registration = await call(
+      world,
+      envelope('2201', {
+        data: {
+          psn_no: 'P001',
+          insutype: '390',
+          begntime: '2026-06-15 08:00:00',
+          mdtrt_cert_type: '02',
+          mdtrt_cert_no: 'x',
+          ipt_otp_no: 'C1',
+        },
+      }),
+    );
+    const mdtrtId = registration.output['data'].mdtrt_id as string;
+    const settled = await call(
+      world,
+      envelope('2207', {
+        data: {
+          psn_no: 'P001',
+          mdtrt_id: mdtrtId,
+          med_type: '14',
+          medfee_sumamt: 1000,
+          fulamt_ownpay_amt: 0,
+          overlmt_selfpay: 0,
+          preselfpay_amt: 0,
+        },
+      }),
+    );
+    const list = await api('GET', '/api/settlements?psn_no=P001', tokens['viewer']);
+    expect(list.json.items[0]).toMatchObject({
+      setl_id: settled.output['setlinfo'].setl_id,
+      certno: expect.stringMatching(/\*{8}/),
+    });
+    const detail = await api(
+      'GET',
+      `/api/settlements/P001/${String(settled.output['setlinfo'].setl_id)}`,
+      tokens['viewer'],
+    );
+    expect(detail.json.trace.map((step: { layer: string }) => step.layer)).toEqual([
+      'scope',
+      'category',
+      'basic',
+      'critical_illness',
+      'assistance',
+      're_assistance',
+      'total',
+    ]);
+    expect(JSON.stringify(detail.json)).not.toContain(PEOPLE.dibao.certno);
+  });
+});
+
+describe('operators register persons and categories; bad input changes nothing', () => {
+  it('registers a person, reading birth date and gender from the ID number', async () => {
+    const certno = idNumber('341602', '1990-02-03', '222');
+    const created = await api('POST', '/api/persons', tokens['clerk'], {
+      certno,
+      psn_name: '赵敏',
+      admdvs: '341602',
+      township: '古井镇',
+    });
+    expect(created).toMatchObject({
+      status: 201,
+      json: { brdy: '1990-02-03', gend: '2', certno: expect.stringMatching(/\*{8}/) },
+    });
+    expect(
+      await api('POST', '/api/persons', tokens['clerk'], { certno, psn_name: '赵敏', admdvs: '341602' }),
+    ).toMatchObject({ status: 409, json: { code: 'DUPLICATE' } });
+    const psnNo = created.json.psn_no as string;
+    expect(
+      await api('POST', `/api/persons/${psnNo}/categories`, tokens['clerk'], {
+        code: 'monitored',
+        begin: '2026-03-01',
+        source_dept: '乡村振兴',
+      }),
+    ).toMatchObject({ status: 201, json: { name: '监测人口' } });
+  });
+
+  it('refuses bad ID numbers, out-of-scope regions, unknown codes, dates out of order and read-only users', async () => {
+    const before = await counts(world.pool);
+    const good = idNumber('341602', '1991-01-01', '333');
+    const bad = `${good.slice(0, 17)}${good.endsWith('0') ? '1' : '0'}`;
+    expect(
+      await api('POST', '/api/persons', tokens['clerk'], { certno: bad, psn_name: '钱', admdvs: '341602' }),
+    ).toMatchObject({ status: 400, json: { code: 'ID_CHECKSUM' } });
+    expect(
+      await api('POST', '/api/persons', tokens['clerk'], { certno: good, psn_name: '钱', admdvs: '341621' }),
+    ).toMatchObject({ status: 403, json: { code: 'OUT_OF_SCOPE' } });
+    expect(
+      await api('POST', '/api/persons', tokens['viewer'], { certno: good, psn_name: '钱', admdvs: '341602' }),
+    ).toMatchObject({ status: 403, json: { code: 'FORBIDDEN' } });
+    expect(
+      await api('POST', '/api/persons/P002/categories', tokens['clerk'], {
+        code: 'rich',
+        begin: '2026-01-01',
+        source_dept: '民政',
+      }),
+    ).toMatchObject({ status: 400, json: { code: 'SCHEMA' } });
+    expect(
+      await api('POST', '/api/persons/P002/categories', tokens['clerk'], {
+        code: 'monitored',
+        begin: '2026-05-01',
+        end: '2026-04-01',
+        source_dept: '民政',
+      }),
+    ).toMatchObject({ status: 400, json: { message: expect.stringContaining('结束日期早于开始日期') } });
+    expect(
+      await api('POST', '/api/persons/P002/categories', tokens['guoyang'], {
+        code: 'monitored',
+        begin: '2026-05-01',
+        source_dept: '民政',
+      }),
+    ).toMatchObject({ status: 404 });
+    expect(await counts(world.pool)).toEqual(before);
+  });
+});

@@ -1,0 +1,353 @@
+/**
+ * The console's JSON API (/api): bureau staff log in, look people and settlements up within their region, and
+ * (operators) register persons and category spells. ID numbers are masked in every answer.
+ */
+import {
+  CATEGORY_CODES,
+  CATEGORY_NAMES,
+  describeIssue,
+  formatPath,
+  isValidDate,
+  maskIdNumber,
+  parseIdNumber,
+} from '@sanbao/core';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Pool } from '../db/pool.js';
+import { authenticate, createUser, login, requireRole, ROLE_NAMES, type Role, type User } from './auth.js';
+import { ApiError } from './errors.js';
+
+function parse<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const path = formatPath([where, ...((issue?.path ?? []) as (string | number)[])]);
+  throw new ApiError(400, 'SCHEMA', `${path}：${issue ? describeIssue(issue) : '格式错误'}`);
+}
+
+/** SQL: is the person's region (column) inside the user's scope (parameter $n)? */
+function inScope(column: string, parameter: number): string {
+  return `($${parameter}::text is null or ${column} = $${parameter} or exists (select 1 from regions r where r.admdvs = ${column} and r.parent = $${parameter}))`;
+}
+
+async function audit(pool: Pool, user: User, action: string, detail: Record<string, unknown>): Promise<void> {
+  await pool.query("insert into audit_log (actor, action, outcome, detail) values ($1, $2, 'ok', $3)", [
+    `user:${user.username}`,
+    action,
+    detail,
+  ]);
+}
+
+const page = z.object({
+  page: z.coerce.number().int().min(1).default(1),
+  size: z.coerce.number().int().min(1).max(200).default(50),
+});
+const isoDate = z.string().refine(isValidDate, { message: '应为 yyyy-MM-dd 格式的有效日期' });
+
+export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
+  const user = (request: FastifyRequest): Promise<User> => authenticate(pool, request);
+  const tags = ['管理接口'];
+  const security = [{ console: [] }];
+
+  app.post(
+    '/api/login',
+    {
+      schema: {
+        tags,
+        summary: '登录，取得令牌',
+        body: { type: 'object', properties: { username: { type: 'string' }, password: { type: 'string' } } },
+      },
+      attachValidation: true,
+    },
+    async (request) => {
+      const body = parse(z.object({ username: z.string().min(1), password: z.string().min(1) }), request.body, 'body');
+      const session = await login(pool, body.username, body.password);
+      return {
+        token: session.token,
+        expires_at: session.expiresAt.toISOString(),
+        user: { ...session.user, role_name: ROLE_NAMES[session.user.role] },
+      };
+    },
+  );
+
+  app.get('/api/me', { schema: { tags, summary: '当前用户', security } }, async (request) => {
+    const me = await user(request);
+    return { ...me, role_name: ROLE_NAMES[me.role] };
+  });
+
+  app.get('/api/institutions', { schema: { tags, summary: '定点医疗机构（含位置）', security } }, async (request) => {
+    const me = await user(request);
+    const { rows } = await pool.query(
+      `select fixmedins_code, name, level, admdvs, lat, lon, active from institutions i where ${inScope('i.admdvs', 1)} order by fixmedins_code`,
+      [me.scope_admdvs],
+    );
+    return { items: rows };
+  });
+
+  app.get('/api/persons', { schema: { tags, summary: '参保人员查询（身份证号脱敏）', security } }, async (request) => {
+    const me = await user(request);
+    const query = parse(page.extend({ q: z.string().max(50).optional() }), request.query, 'query');
+    const search = query.q ? `%${query.q}%` : null;
+    const where = `${inScope('p.admdvs', 1)} and ($2::text is null or p.psn_name like $2 or p.psn_no = $3 or p.certno = upper($3))`;
+    const params = [me.scope_admdvs, search, query.q ?? null];
+    const total = await pool.query<{ n: number }>(`select count(*)::int as n from persons p where ${where}`, params);
+    const { rows } = await pool.query<{
+      psn_no: string;
+      psn_name: string;
+      certno: string;
+      gend: string;
+      brdy: string;
+      admdvs: string;
+      township: string;
+      categories: string[] | null;
+    }>(
+      `select p.psn_no, p.psn_name, p.certno, p.gend, p.brdy, p.admdvs, p.township,
+              (select array_agg(c.code order by c.begin_date) from person_categories c where c.psn_no = p.psn_no and (c.end_date is null or c.end_date >= current_date)) as categories
+         from persons p where ${where} order by p.psn_no limit $4 offset $5`,
+      [...params, query.size, (query.page - 1) * query.size],
+    );
+    return {
+      total: total.rows[0]?.n ?? 0,
+      page: query.page,
+      items: rows.map((row) => ({
+        ...row,
+        certno: maskIdNumber(row.certno),
+        categories: (row.categories ?? []).map((code) => ({
+          code,
+          name: CATEGORY_NAMES[code as keyof typeof CATEGORY_NAMES],
+        })),
+      })),
+    };
+  });
+
+  app.get(
+    '/api/persons/:psnNo',
+    { schema: { tags, summary: '人员详情：类别、参保、年度累计、结算', security } },
+    async (request) => {
+      const me = await user(request);
+      const { psnNo } = request.params as { psnNo: string };
+      const person = await pool.query(
+        `select psn_no, psn_name, certno, gend, brdy, admdvs, township, supplementary from persons p where p.psn_no = $2 and ${inScope('p.admdvs', 1)}`,
+        [me.scope_admdvs, psnNo],
+      );
+      const row = person.rows[0] as { certno: string } | undefined;
+      if (!row) throw new ApiError(404, 'NOT_FOUND', `查无人员 ${psnNo}（或不在您的管辖范围）`);
+      const [categories, enrollments, years, settlements] = await Promise.all([
+        pool.query(
+          'select spell_id, code, begin_date, end_date, source_dept from person_categories where psn_no = $1 order by begin_date, spell_id',
+          [psnNo],
+        ),
+        pool.query(
+          'select year, insutype, begin_date, end_date, contribution, subsidy, subsidy_category from enrollments where psn_no = $1 order by year desc',
+          [psnNo],
+        ),
+        pool.query(
+          'select year, personal_burden, in_scope_burden, fund_paid, settlements, ytd from person_years where psn_no = $1 order by year desc',
+          [psnNo],
+        ),
+        pool.query(
+          `select setl_id, kind, reverses, reversed_by, mdtrt_id, fixmedins_code, setl_time, med_type, category, medfee_sumamt, hifp_pay, hifmi_pay, maf_pay, oth_pay, fund_pay_sumamt, psn_part_amt
+           from settlements where psn_no = $1 order by setl_id desc limit 100`,
+          [psnNo],
+        ),
+      ]);
+      return {
+        ...row,
+        certno: maskIdNumber(row.certno),
+        categories: categories.rows.map((spell: { code: keyof typeof CATEGORY_NAMES }) => ({
+          ...spell,
+          name: CATEGORY_NAMES[spell.code],
+        })),
+        enrollments: enrollments.rows,
+        years: years.rows,
+        settlements: settlements.rows,
+      };
+    },
+  );
+
+  app.post(
+    '/api/persons',
+    { schema: { tags, summary: '登记参保人员（经办人员）', security } },
+    async (request, reply) => {
+      const me = await user(request);
+      requireRole(me, 'operator');
+      const body = parse(
+        z
+          .object({
+            certno: z.string(),
+            psn_name: z.string().min(1).max(50),
+            admdvs: z.string().regex(/^\d{6}$/, { message: '应为 6 位行政区划代码' }),
+            township: z.string().max(50).default(''),
+          })
+          .strict(),
+        request.body,
+        'body',
+      );
+      const id = parseIdNumber(body.certno);
+      if (!id.ok) {
+        const codes = {
+          format: ['ID_FORMAT', '身份证号码应为 18 位'],
+          birth_date: ['ID_BIRTH_DATE', '身份证号码中的出生日期无效'],
+          checksum: ['ID_CHECKSUM', '身份证号码校验位错误（GB 11643）'],
+        } as const;
+        const [code, message] = codes[id.problem];
+        throw new ApiError(400, code, `body.certno：${message}`);
+      }
+      const region = await pool.query(`select 1 from regions r where r.admdvs = $2 and ${inScope('r.admdvs', 1)}`, [
+        me.scope_admdvs,
+        body.admdvs,
+      ]);
+      if (!region.rowCount) throw new ApiError(403, 'OUT_OF_SCOPE', `区划 ${body.admdvs} 不存在或不在您的管辖范围`);
+      const certno = body.certno.toUpperCase();
+      const psnNo = `P${body.admdvs}${Date.now().toString().slice(-8)}${Math.floor(Math.random() * 10)}`;
+      const inserted = await pool.query(
+        'insert into persons (psn_no, certno, psn_name, gend, brdy, admdvs, township) values ($1, $2, $3, $4, $5, $6, $7) on conflict (certno) do nothing returning psn_no',
+        [psnNo, certno, body.psn_name, id.info.gender, id.info.birthDate, body.admdvs, body.township],
+      );
+      if (!inserted.rowCount) throw new ApiError(409, 'DUPLICATE', '该身份证号码已登记');
+      await audit(pool, me, 'person.create', { psn_no: psnNo, certno: maskIdNumber(certno) });
+      return reply
+        .status(201)
+        .send({ psn_no: psnNo, certno: maskIdNumber(certno), gend: id.info.gender, brdy: id.info.birthDate });
+    },
+  );
+
+  app.post(
+    '/api/persons/:psnNo/categories',
+    { schema: { tags, summary: '登记人员身份类别（经办人员）', security } },
+    async (request, reply) => {
+      const me = await user(request);
+      requireRole(me, 'operator');
+      const { psnNo } = request.params as { psnNo: string };
+      const body = parse(
+        z
+          .object({
+            code: z.enum(CATEGORY_CODES as [string, ...string[]]),
+            begin: isoDate,
+            end: isoDate.nullable().default(null),
+            source_dept: z.string().min(1).max(50),
+          })
+          .strict()
+          .refine((spell) => spell.end === null || spell.end >= spell.begin, {
+            message: '结束日期早于开始日期',
+            path: ['end'],
+          }),
+        request.body,
+        'body',
+      );
+      const person = await pool.query(`select 1 from persons p where p.psn_no = $2 and ${inScope('p.admdvs', 1)}`, [
+        me.scope_admdvs,
+        psnNo,
+      ]);
+      if (!person.rowCount) throw new ApiError(404, 'NOT_FOUND', `查无人员 ${psnNo}（或不在您的管辖范围）`);
+      const { rows } = await pool.query(
+        'insert into person_categories (psn_no, code, begin_date, end_date, source_dept) values ($1, $2, $3, $4, $5) returning spell_id',
+        [psnNo, body.code, body.begin, body.end, body.source_dept],
+      );
+      await audit(pool, me, 'category.add', { psn_no: psnNo, ...body });
+      return reply
+        .status(201)
+        .send({
+          spell_id: (rows[0] as { spell_id: number }).spell_id,
+          ...body,
+          name: CATEGORY_NAMES[body.code as keyof typeof CATEGORY_NAMES],
+        });
+    },
+  );
+
+  app.get('/api/settlements', { schema: { tags, summary: '结算查询（身份证号脱敏）', security } }, async (request) => {
+    const me = await user(request);
+    const query = parse(
+      page.extend({
+        psn_no: z.string().optional(),
+        fixmedins_code: z.string().optional(),
+        from: isoDate.optional(),
+        to: isoDate.optional(),
+      }),
+      request.query,
+      'query',
+    );
+    const where = `${inScope('p.admdvs', 1)} and ($2::text is null or s.psn_no = $2) and ($3::text is null or s.fixmedins_code = $3)
+      and ($4::date is null or s.setl_time >= $4::date) and ($5::date is null or s.setl_time < $5::date + 1)`;
+    const params = [
+      me.scope_admdvs,
+      query.psn_no ?? null,
+      query.fixmedins_code ?? null,
+      query.from ?? null,
+      query.to ?? null,
+    ];
+    const { rows } = await pool.query<{ certno: string }>(
+      `select s.setl_id, s.kind, s.psn_no, p.psn_name, p.certno, s.mdtrt_id, s.fixmedins_code, s.setl_time, s.med_type, s.category,
+              s.medfee_sumamt, s.hifp_pay, s.hifmi_pay, s.maf_pay, s.oth_pay, s.fund_pay_sumamt, s.psn_part_amt
+         from settlements s join persons p using (psn_no) where ${where} order by s.setl_id desc limit $6 offset $7`,
+      [...params, query.size, (query.page - 1) * query.size],
+    );
+    return { page: query.page, items: rows.map((row) => ({ ...row, certno: maskIdNumber(row.certno) })) };
+  });
+
+  app.get(
+    '/api/settlements/:psnNo/:setlId',
+    { schema: { tags, summary: '结算详情与结算过程（trace）', security } },
+    async (request) => {
+      const me = await user(request);
+      const { psnNo, setlId } = request.params as { psnNo: string; setlId: string };
+      const { rows } = await pool.query<{ certno: string }>(
+        `select s.*, p.psn_name, p.certno from settlements s join persons p using (psn_no) where s.psn_no = $2 and s.setl_id = $3 and ${inScope('p.admdvs', 1)}`,
+        [me.scope_admdvs, psnNo, setlId],
+      );
+      const row = rows[0];
+      if (!row) throw new ApiError(404, 'NOT_FOUND', `查无结算 ${setlId}（或不在您的管辖范围）`);
+      return { ...row, certno: maskIdNumber(row.certno) };
+    },
+  );
+
+  app.post('/api/users', { schema: { tags, summary: '创建用户（管理员）', security } }, async (request, reply) => {
+    const me = await user(request);
+    requireRole(me, 'administrator');
+    const body = parse(
+      z
+        .object({
+          username: z.string().regex(/^[a-z0-9_.-]{3,32}$/, { message: '用户名为 3–32 位小写字母、数字或 _ . -' }),
+          display_name: z.string().min(1).max(50),
+          role: z.enum(['administrator', 'operator', 'read_only']),
+          scope_admdvs: z
+            .string()
+            .regex(/^\d{6}$/)
+            .nullable(),
+          password: z.string().min(8, { message: '密码至少 8 位' }),
+        })
+        .strict(),
+      request.body,
+      'body',
+    );
+    if (me.scope_admdvs !== null) {
+      const allowed = await pool.query(`select 1 from regions r where r.admdvs = $2 and ${inScope('r.admdvs', 1)}`, [
+        me.scope_admdvs,
+        body.scope_admdvs,
+      ]);
+      if (body.scope_admdvs === null || !allowed.rowCount)
+        throw new ApiError(403, 'OUT_OF_SCOPE', '不能创建超出自己管辖范围的用户');
+    }
+    const exists = await pool.query('select 1 from users where username = $1', [body.username]);
+    if (exists.rowCount) throw new ApiError(409, 'DUPLICATE', `用户名 ${body.username} 已存在`);
+    await createUser(
+      pool,
+      {
+        username: body.username,
+        display_name: body.display_name,
+        role: body.role as Role,
+        scope_admdvs: body.scope_admdvs,
+      },
+      body.password,
+    );
+    await audit(pool, me, 'user.create', { username: body.username, role: body.role, scope_admdvs: body.scope_admdvs });
+    return reply
+      .status(201)
+      .send({
+        username: body.username,
+        role: body.role,
+        role_name: ROLE_NAMES[body.role as Role],
+        scope_admdvs: body.scope_admdvs,
+      });
+  });
+}
