@@ -39,6 +39,9 @@ export async function startPlatform(config: Config, log: (line: string) => void)
         log(
           `演示机构凭证：HTTP Basic「机构编号:demo-机构编号」，例如 ${example.code}:${example.secret}（${example.name}）`,
         );
+      log(
+        `演示用户（POST /api/login）：${DEMO_USERS.map((user) => `${user.username}/${user.password}（${ROLE_NAMES[user.role]}）`).join('，')}`,
+      );
     }
   }
   const app = await buildApp({ pool, policies, bodyLimit: config.bodyLimit, logLevel: config.logLevel });

@@ -14,7 +14,7 @@ import {
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Pool } from '../db/pool.js';
-import { authenticate, createUser, login, requireRole, ROLE_NAMES, type Role, type User } from './auth.js';
+import { authenticate, createUser, login, requireRole, ROLE_NAMES, type User } from './auth.js';
 import { ApiError } from './errors.js';
 
 function parse<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
@@ -245,13 +245,11 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
         [psnNo, body.code, body.begin, body.end, body.source_dept],
       );
       await audit(pool, me, 'category.add', { psn_no: psnNo, ...body });
-      return reply
-        .status(201)
-        .send({
-          spell_id: (rows[0] as { spell_id: number }).spell_id,
-          ...body,
-          name: CATEGORY_NAMES[body.code as keyof typeof CATEGORY_NAMES],
-        });
+      return reply.status(201).send({
+        spell_id: (rows[0] as { spell_id: number }).spell_id,
+        ...body,
+        name: CATEGORY_NAMES[body.code as keyof typeof CATEGORY_NAMES],
+      });
     },
   );
 
@@ -335,19 +333,17 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
       {
         username: body.username,
         display_name: body.display_name,
-        role: body.role as Role,
+        role: body.role,
         scope_admdvs: body.scope_admdvs,
       },
       body.password,
     );
     await audit(pool, me, 'user.create', { username: body.username, role: body.role, scope_admdvs: body.scope_admdvs });
-    return reply
-      .status(201)
-      .send({
-        username: body.username,
-        role: body.role,
-        role_name: ROLE_NAMES[body.role as Role],
-        scope_admdvs: body.scope_admdvs,
-      });
+    return reply.status(201).send({
+      username: body.username,
+      role: body.role,
+      role_name: ROLE_NAMES[body.role],
+      scope_admdvs: body.scope_admdvs,
+    });
   });
 }

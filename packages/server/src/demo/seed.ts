@@ -266,6 +266,7 @@ export async function seedDemo(
     today,
     rand,
   );
+  for (const user of DEMO_USERS) await createUser(pool, user, user.password);
   return institutions.map((institution) => ({
     code: institution.code,
     name: institution.name,
