@@ -8,7 +8,6 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { formatPath, describeIssue, SanbaoError } from '@sanbao/core';
 import type { Pool, PoolClient } from '../db/pool.js';
 import type { PolicyRegistry } from '../policies.js';
-import { nextId } from '../store.js';
 import type { Handler, HisContext, Institution } from './context.js';
 import {
   chinaStamp,
@@ -94,18 +93,56 @@ export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 
-async function authenticate(pool: Pool, caller: Caller | undefined): Promise<Institution> {
-  if (!caller) throw new HisError('AUTH_REQUIRED', HIS_ERRORS.AUTH_REQUIRED);
+interface Credential {
+  institution: Institution;
+  secretSha256: string;
+  active: boolean;
+  loadedAt: number;
+}
+
+/** Institutions' credentials per database, kept for a minute: a changed or revoked one takes effect within it. */
+const credentialCache = new WeakMap<Pool, Map<string, Credential>>();
+const CREDENTIAL_TTL_MS = 60_000;
+
+async function credentialOf(pool: Pool, code: string): Promise<Credential | undefined> {
+  let credentials = credentialCache.get(pool);
+  if (!credentials) {
+    credentials = new Map();
+    credentialCache.set(pool, credentials);
+  }
+  const cached = credentials.get(code);
+  if (cached && Date.now() - cached.loadedAt < CREDENTIAL_TTL_MS) return cached;
   const { rows } = await pool.query<Institution & { secret_sha256: string; active: boolean }>(
     'select fixmedins_code, name, level, admdvs, secret_sha256, active from institutions where fixmedins_code = $1',
-    [caller.fixmedinsCode],
+    [code],
   );
   const found = rows[0];
+  if (!found) return undefined;
+  const credential = {
+    institution: { fixmedins_code: found.fixmedins_code, name: found.name, level: found.level, admdvs: found.admdvs },
+    secretSha256: found.secret_sha256,
+    active: found.active,
+    loadedAt: Date.now(),
+  };
+  credentials.set(code, credential);
+  return credential;
+}
+
+async function authenticate(pool: Pool, caller: Caller | undefined): Promise<Institution> {
+  if (!caller) throw new HisError('AUTH_REQUIRED', HIS_ERRORS.AUTH_REQUIRED);
+  const credential = await credentialOf(pool, caller.fixmedinsCode);
   const given = Buffer.from(hashSecret(caller.secret), 'hex');
-  const expected = Buffer.from(found?.secret_sha256 ?? '0'.repeat(64), 'hex');
-  if (!found || !found.active || !timingSafeEqual(given, expected))
+  const expected = Buffer.from(credential?.secretSha256 ?? '0'.repeat(64), 'hex');
+  if (!credential || !credential.active || !timingSafeEqual(given, expected))
     throw new HisError('AUTH_FAILED', HIS_ERRORS.AUTH_FAILED);
-  return { fixmedins_code: found.fixmedins_code, name: found.name, level: found.level, admdvs: found.admdvs };
+  return credential.institution;
+}
+
+let reference = Math.floor(Math.random() * 1e9);
+/** The receiver's serial number of inf_refmsgid: 10 digits, unique within this process's run. */
+function nextReference(): string {
+  reference = (reference + 1) % 1e10;
+  return String(reference).padStart(10, '0');
 }
 
 function chinaDate(at: Date): string {
@@ -184,13 +221,14 @@ async function runOnce(
 ): Promise<Reply> {
   const client = await deps.pool.connect();
   try {
-    await client.query('begin');
-    const claimed = await client.query(
-      'insert into message_log (fixmedins_code, msgid, infno, request) values ($1, $2, $3, $4) on conflict do nothing returning msgid',
-      [institution.fixmedins_code, envelope.msgid, envelope.infno, envelope],
-    );
-    if (claimed.rowCount === 0) {
-      // Seen before (or just now by a concurrent call, whose commit this insert waited for): its reply, nothing new.
+    // Round trips are the cost of a settlement: begin travels with the look-up of the msgid, commit with the
+    // message-log row. That row is written once, at the end: its primary key decides between concurrent duplicates.
+    const literal = (value: string): string => client.escapeLiteral(value);
+    const key = `fixmedins_code = ${literal(institution.fixmedins_code)} and msgid = ${literal(envelope.msgid)}`;
+    const opened = (await client.query(`begin; select 1 from message_log where ${key}`)) as unknown as {
+      rowCount: number | null;
+    }[];
+    if (opened[1]?.rowCount) {
       await client.query('rollback');
       return await storedReply(client, institution, envelope);
     }
@@ -205,7 +243,7 @@ async function runOnce(
     }
     const reply: Reply = {
       infcode: 0,
-      inf_refmsgid: await nextId(client, 'refmsg_seq', institution.admdvs, today),
+      inf_refmsgid: `${institution.admdvs}${chinaStamp(received).slice(0, 14)}${nextReference()}`,
       refmsg_time: chinaStamp(received),
       respond_time: chinaStamp(deps.clock()),
       err_msg: '',
@@ -213,13 +251,19 @@ async function runOnce(
       warn_msg: result.warn ?? '',
       output: result.output,
     };
-    await client.query('update message_log set reply = $3, psn_no = $4 where fixmedins_code = $1 and msgid = $2', [
-      institution.fixmedins_code,
-      envelope.msgid,
-      reply,
-      result.psnNo ?? null,
-    ]);
-    await client.query('commit');
+    try {
+      await client.query(
+        `insert into message_log (fixmedins_code, msgid, infno, psn_no, request, reply)
+         values (${literal(institution.fixmedins_code)}, ${literal(envelope.msgid)}, ${literal(envelope.infno)},
+                 ${result.psnNo === undefined ? 'null' : literal(result.psnNo)}, ${literal(JSON.stringify(envelope))}, ${literal(JSON.stringify(reply))});
+         commit`,
+      );
+    } catch (error) {
+      await client.query('rollback');
+      // A concurrent call with the same msgid committed first: everything done here is undone; its reply stands.
+      if ((error as { code?: string }).code === '23505') return await storedReply(client, institution, envelope);
+      throw error;
+    }
     return reply;
   } finally {
     client.release();

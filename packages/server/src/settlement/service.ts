@@ -12,6 +12,7 @@ import {
   toSetlinfo,
   traceToJson,
   yearOf,
+  type CategorySpell,
   type Claim,
   type Fen,
   type Referral,
@@ -22,16 +23,7 @@ import {
 import type { PoolClient } from '../db/pool.js';
 import type { HisContext } from '../his/context.js';
 import { chinaDateTime, HisError } from '../his/protocol.js';
-import {
-  categoriesOf,
-  findPerson,
-  lockEncounter,
-  nextId,
-  requireCoverage,
-  requireStatus,
-  type EncounterRow,
-  type PersonRow,
-} from '../store.js';
+import { findPerson, lockEncounter, requireStatus, type EncounterRow, type PersonRow } from '../store.js';
 
 export interface Totals {
   medfee?: Fen | undefined;
@@ -60,22 +52,6 @@ interface Lines {
   fullOwnPay: Fen;
   overLimit: Fen;
   preSelfPay: Fen;
-}
-
-async function unsettledLines(
-  client: PoolClient,
-  psnNo: string,
-  mdtrtId: string,
-  batch: string | undefined,
-): Promise<Lines> {
-  const { rows } = await client.query<{ count: number; medfee: Fen; full: Fen; over: Fen; pre: Fen }>(
-    `select count(*)::int as count, coalesce(sum(det_item_fee_sumamt), 0)::bigint as medfee, coalesce(sum(fulamt_ownpay_amt), 0)::bigint as full,
-            coalesce(sum(overlmt_amt), 0)::bigint as over, coalesce(sum(preselfpay_amt), 0)::bigint as pre
-       from fee_lines where psn_no = $1 and mdtrt_id = $2 and status = 'active' and ($3::text is null or chrg_bchno = $3)`,
-    [psnNo, mdtrtId, batch ?? null],
-  );
-  const row = rows[0] ?? { count: 0, medfee: 0, full: 0, over: 0, pre: 0 };
-  return { count: row.count, medfee: row.medfee, fullOwnPay: row.full, overLimit: row.over, preSelfPay: row.pre };
 }
 
 /** The bill: from the uploaded lines when there are any (the totals sent must then agree), else from the totals. */
@@ -123,18 +99,24 @@ function billOf(
   return { ...bill, inScope };
 }
 
-/** The person-year row, created if new, locked until the transaction ends. */
-async function lockPersonYear(client: PoolClient, psnNo: string, year: number): Promise<YearToDate> {
-  await client.query('insert into person_years (psn_no, year, ytd) values ($1, $2, $3) on conflict do nothing', [
-    psnNo,
-    year,
-    emptyYearToDate(year),
-  ]);
-  const { rows } = await client.query<{ ytd: YearToDate }>(
-    'select ytd from person_years where psn_no = $1 and year = $2 for update',
-    [psnNo, year],
-  );
-  return rows[0]?.ytd ?? emptyYearToDate(year);
+/**
+ * The person-year row, created if new, locked until the transaction ends, and the settlement's sequence number,
+ * drawn under that lock so that setl_id order is the order in which a person's settlements were made.
+ */
+async function lockPersonYear(
+  client: PoolClient,
+  psnNo: string,
+  year: number,
+): Promise<{ ytd: YearToDate; sequence: number }> {
+  const { rows } = await client.query<{ ytd: YearToDate; sequence: number }>({
+    name: 'settlement-lock-year',
+    text: `insert into person_years (psn_no, year, ytd) values ($1, $2, $3)
+     on conflict (psn_no, year) do update set updated_at = person_years.updated_at returning ytd, nextval('setl_seq') as sequence`,
+    values: [psnNo, year, emptyYearToDate(year)],
+  });
+  const row = rows[0];
+  if (!row) throw new Error('person-year row not returned');
+  return row;
 }
 
 async function readPersonYear(client: PoolClient, psnNo: string, year: number): Promise<YearToDate> {
@@ -159,6 +141,20 @@ async function storeYearToDate(
 }
 
 /** Debits each fund what it pays and credits the institution what the funds owe it; the entries sum to zero. */
+function postingsOf(
+  settlement: Settlement,
+  fixmedinsCode: string,
+  sign: 1 | -1,
+): { accounts: string[]; amounts: number[] } {
+  const rows = toSetldetail(settlement, null).filter((row) => row.fund_payamt !== 0);
+  if (rows.length === 0) return { accounts: [], amounts: [] };
+  const accounts = rows.map((row) => `fund:${row.fund_pay_type}`);
+  const amounts = rows.map((row) => sign * Math.round(row.fund_payamt * 100));
+  accounts.push(`payable:${fixmedinsCode}`);
+  amounts.push(-amounts.reduce((sum, amount) => sum + amount, 0));
+  return { accounts, amounts };
+}
+
 async function post(
   client: PoolClient,
   psnNo: string,
@@ -167,12 +163,8 @@ async function post(
   settlement: Settlement,
   sign: 1 | -1,
 ): Promise<void> {
-  const rows = toSetldetail(settlement, null).filter((row) => row.fund_payamt !== 0);
-  if (rows.length === 0) return;
-  const accounts = rows.map((row) => `fund:${row.fund_pay_type}`);
-  const amounts = rows.map((row) => sign * Math.round(row.fund_payamt * 100));
-  accounts.push(`payable:${fixmedinsCode}`);
-  amounts.push(-amounts.reduce((sum, amount) => sum + amount, 0));
+  const { accounts, amounts } = postingsOf(settlement, fixmedinsCode, sign);
+  if (accounts.length === 0) return;
   await client.query(
     'insert into fund_postings (psn_no, setl_id, account, amount) select $1, $2, account, amount from unnest($3::text[], $4::bigint[]) as t(account, amount)',
     [psnNo, setlId, accounts, amounts],
@@ -212,12 +204,50 @@ function nationalSetlinfo(
   };
 }
 
+/** Everything a settlement reads, in one query that locks the encounter (a settlement is a handful of round trips). */
+interface Loaded extends EncounterRow {
+  person: PersonRow;
+  covered: boolean;
+  categories: CategorySpell[];
+  lines: Lines;
+}
+
+async function loadForSettlement(
+  context: HisContext,
+  request: SettleRequest,
+  batch: string | undefined,
+): Promise<Loaded> {
+  const { rows } = await context.client.query<Loaded>({
+    name: 'settlement-load',
+    text: `select e.psn_no, e.mdtrt_id, e.fixmedins_code, e.med_type, e.insutype, e.begntime, e.endtime, e.status, e.dise_codg, e.chronic_scheme, e.referral, e.ipt_otp_no,
+            json_build_object('psn_no', p.psn_no, 'certno', p.certno, 'psn_name', p.psn_name, 'gend', p.gend, 'brdy', p.brdy, 'admdvs', p.admdvs,
+                              'township', p.township, 'supplementary', p.supplementary, 'policy_id', r.policy_id) as person,
+            exists (select 1 from enrollments n where n.psn_no = e.psn_no and n.insutype = e.insutype and n.begin_date <= $3::date and n.end_date >= $3::date) as covered,
+            (select coalesce(json_agg(json_build_object('code', c.code, 'begin', c.begin_date, 'end', c.end_date) order by c.begin_date, c.spell_id), '[]')
+               from person_categories c where c.psn_no = e.psn_no) as categories,
+            (select json_build_object('count', count(*), 'medfee', coalesce(sum(det_item_fee_sumamt), 0), 'fullOwnPay', coalesce(sum(fulamt_ownpay_amt), 0),
+                                      'overLimit', coalesce(sum(overlmt_amt), 0), 'preSelfPay', coalesce(sum(preselfpay_amt), 0))
+               from fee_lines f where f.psn_no = e.psn_no and f.mdtrt_id = e.mdtrt_id and f.status = 'active' and ($4::text is null or f.chrg_bchno = $4)) as lines
+       from encounters e join persons p on p.psn_no = e.psn_no join regions r on r.admdvs = p.admdvs
+      where e.psn_no = $1 and e.mdtrt_id = $2
+        for update of e`,
+    values: [request.psnNo, request.mdtrtId, context.today, batch ?? null],
+  });
+  const loaded = rows[0];
+  if (!loaded) throw new HisError('ENCOUNTER_NOT_FOUND', `人员 ${request.psnNo} 没有就诊ID ${request.mdtrtId}`);
+  if (loaded.fixmedins_code !== context.institution.fixmedins_code)
+    throw new HisError('FORBIDDEN', `就诊 ${request.mdtrtId} 属于其他定点医药机构`);
+  return loaded;
+}
+
 export async function settleEncounter(
   context: HisContext,
   request: SettleRequest,
 ): Promise<{ output: Record<string, unknown>; result: SettleResult }> {
   const { client } = context;
-  const encounter = await lockEncounter(client, context.institution, request.psnNo, request.mdtrtId);
+  const batch = request.chrgBchno && request.chrgBchno !== '0000' ? request.chrgBchno : undefined;
+  const encounter = await loadForSettlement(context, request, batch);
+  const { person } = encounter;
   requireStatus(encounter, ['open', 'discharged'], request.commit ? '结算' : '预结算');
   const medType = request.medType ?? encounter.med_type;
   const kind = MED_TYPES[medType];
@@ -228,17 +258,14 @@ export async function settleEncounter(
   }
   if (inpatient && !request.midSettlement && encounter.status !== 'discharged')
     throw new HisError('STATE', `就诊 ${encounter.mdtrt_id} 尚未办理出院（中途结算请传 mid_setl_flag=1）`);
-  const person = await findPerson(client, request.psnNo);
-  await requireCoverage(client, request.psnNo, context.today, encounter.insutype);
-  const batch = request.chrgBchno && request.chrgBchno !== '0000' ? request.chrgBchno : undefined;
-  const lines = await unsettledLines(client, request.psnNo, request.mdtrtId, batch);
-  const bill = billOf(lines, request.totals);
-  const admDate = new Date(encounter.begntime.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+  if (!encounter.covered)
+    throw new HisError('NOT_INSURED', `人员 ${request.psnNo} 在 ${context.today} 未参加险种 ${encounter.insutype}`);
+  const bill = billOf(encounter.lines, request.totals);
   const claim: Claim = {
     medType,
     encounter: kind.encounter,
     setlDate: context.today,
-    admDate,
+    admDate: new Date(new Date(encounter.begntime).getTime() + 8 * 3_600_000).toISOString().slice(0, 10),
     level: context.institution.level,
     referral: encounter.referral as Referral | null,
     ...bill,
@@ -246,30 +273,47 @@ export async function settleEncounter(
     chronicScheme: encounter.chronic_scheme,
   };
   const year = yearOf(context.today);
-  const before = request.commit
-    ? await lockPersonYear(client, request.psnNo, year)
-    : await readPersonYear(client, request.psnNo, year);
+  const locked = request.commit ? await lockPersonYear(client, request.psnNo, year) : undefined;
+  const before = locked ? locked.ytd : await readPersonYear(client, request.psnNo, year);
   const policy = context.policies.get(person.policy_id).at(context.today);
-  const categories = await categoriesOf(client, request.psnNo);
   const result = settle(
     claim,
-    { psnNo: request.psnNo, categories, supplementary: person.supplementary },
+    { psnNo: request.psnNo, categories: encounter.categories, supplementary: person.supplementary },
     before,
     policy,
-    { trace: true },
+    {
+      trace: true,
+    },
   );
   const s = result.settlement;
   const setldetail = toSetldetail(s, result.trace);
   if (!request.commit)
     return { output: { setlinfo: nationalSetlinfo(context, s, person, encounter, null), setldetail }, result };
 
-  const setlId = await nextId(client, 'setl_seq', 'ST', context.today);
-  await client.query(
-    `insert into settlements (psn_no, setl_id, mdtrt_id, fixmedins_code, kind, year, setl_time, med_type, category, policy_id, policy_fingerprint,
-        medfee_sumamt, fulamt_ownpay_amt, overlmt_selfpay, preselfpay_amt, inscp_scp_amt, act_pay_dedc, hifp_pay, pool_prop_selfpay, hifmi_pay,
-        maf_pay, oth_pay, fund_pay_sumamt, psn_part_amt, psn_cash_pay, hosp_part_amt, layers, setldetail, trace, ytd_before, ytd_after, msgid)
-     values ($1, $2, $3, $4, 'settlement', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31)`,
-    [
+  const setlId = `ST${context.today.replaceAll('-', '')}${String(locked?.sequence ?? 0).padStart(10, '0')}`;
+  const postings = postingsOf(s, context.institution.fixmedins_code, 1);
+  const ytd = result.ytd;
+  // One statement writes the settlement, its postings, the accumulators, the lines and the stay; its foreign-key
+  // checks run at the end of the statement, when the settlement row exists.
+  await client.query({
+    name: 'settlement-write',
+    text: `with settlement as (
+       insert into settlements (psn_no, setl_id, mdtrt_id, fixmedins_code, kind, year, setl_time, med_type, category, policy_id, policy_fingerprint,
+          medfee_sumamt, fulamt_ownpay_amt, overlmt_selfpay, preselfpay_amt, inscp_scp_amt, act_pay_dedc, hifp_pay, pool_prop_selfpay, hifmi_pay,
+          maf_pay, oth_pay, fund_pay_sumamt, psn_part_amt, psn_cash_pay, hosp_part_amt, layers, setldetail, trace, ytd_before, ytd_after, msgid)
+       values ($1, $2, $3, $4, 'settlement', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31)
+       returning setl_id),
+     posted as (
+       insert into fund_postings (psn_no, setl_id, account, amount) select $1, $2, account, amount from unnest($32::text[], $33::bigint[]) as t(account, amount)),
+     accumulated as (
+       update person_years set ytd = $30, personal_burden = $34, in_scope_burden = $35, fund_paid = $36, settlements = settlements + 1, updated_at = now()
+        where psn_no = $1 and year = $5),
+     lines as (
+       update fee_lines set status = 'settled', setl_id = $2 where psn_no = $1 and mdtrt_id = $3 and status = 'active' and ($37::text is null or chrg_bchno = $37)),
+     stay as (
+       update encounters set status = 'settled' where psn_no = $1 and mdtrt_id = $3 and $38)
+     select setl_id from settlement`,
+    values: [
       request.psnNo,
       setlId,
       request.mdtrtId,
@@ -299,22 +343,17 @@ export async function settleEncounter(
       JSON.stringify(setldetail),
       JSON.stringify(traceToJson(result.trace ?? [])),
       before,
-      result.ytd,
+      ytd,
       context.envelope.msgid,
+      postings.accounts,
+      postings.amounts,
+      ytd.personalBurden,
+      ytd.inScopeBurden,
+      ytd.fundPaid,
+      batch ?? null,
+      inpatient && !request.midSettlement,
     ],
-  );
-  await post(client, request.psnNo, setlId, context.institution.fixmedins_code, s, 1);
-  await storeYearToDate(client, request.psnNo, result.ytd, 1);
-  await client.query(
-    "update fee_lines set status = 'settled', setl_id = $4 where psn_no = $1 and mdtrt_id = $2 and status = 'active' and ($3::text is null or chrg_bchno = $3)",
-    [request.psnNo, request.mdtrtId, batch ?? null, setlId],
-  );
-  if (inpatient && !request.midSettlement) {
-    await client.query("update encounters set status = 'settled' where psn_no = $1 and mdtrt_id = $2", [
-      request.psnNo,
-      request.mdtrtId,
-    ]);
-  }
+  });
   return { output: { setlinfo: nationalSetlinfo(context, s, person, encounter, setlId), setldetail }, result };
 }
 
@@ -349,11 +388,11 @@ export async function cancelSettlement(
   if (!original || original.kind !== 'settlement' || original.mdtrt_id !== mdtrtId)
     throw new HisError('SETTLEMENT_NOT_FOUND', `就诊 ${mdtrtId} 没有结算ID ${setlId}`);
   if (original.reversed_by) throw new HisError('STATE', `结算 ${setlId} 已于 ${original.reversed_by} 撤销`);
-  const current = await lockPersonYear(client, psnNo, original.year);
+  const { ytd: current, sequence } = await lockPersonYear(client, psnNo, original.year);
   const restored = shiftYearToDate(current, original.ytd_before, original.ytd_after, -1);
   const person = await findPerson(client, psnNo);
   const negative = negate(original);
-  const cancelId = await nextId(client, 'setl_seq', 'ST', context.today);
+  const cancelId = `ST${context.today.replaceAll('-', '')}${String(sequence).padStart(10, '0')}`;
   await client.query(
     `insert into settlements (psn_no, setl_id, mdtrt_id, fixmedins_code, kind, reverses, year, setl_time, med_type, category, policy_id, policy_fingerprint,
         medfee_sumamt, fulamt_ownpay_amt, overlmt_selfpay, preselfpay_amt, inscp_scp_amt, act_pay_dedc, hifp_pay, pool_prop_selfpay, hifmi_pay,

@@ -1,0 +1,193 @@
+/**
+ * npm run bench:api — settlements per second and p50/p99 latency of the HIS endpoint under many concurrent HIS
+ * clients, and pgbench's TPC-B-like tps on the same PostgreSQL server in the same run, so that the ratio holds on a
+ * noisy machine. Starts its own PostgreSQL (embedded, temporary folder) and the platform as a separate process.
+ * Writes its figures into docs/BENCHMARKS.md between the bench:api markers.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { createPool, demoSecret, migrate, PolicyRegistry, seedDemo, startEmbeddedPostgres } from '@sanbao/server';
+
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 20);
+const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 16);
+const PERSONS = Number(process.env['BENCH_PERSONS'] ?? 20000);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+function pgbenchPath(): string {
+  try {
+    return execFileSync('sh', ['-c', 'command -v pgbench'], { encoding: 'utf8' }).trim();
+  } catch {
+    throw new Error('pgbench not found: apt-get install -y postgresql-client (it ships pgbench)');
+  }
+}
+
+const folder = mkdtempSync(join(tmpdir(), 'sanbao-bench-'));
+const pgPort = await freePort();
+const database = await startEmbeddedPostgres(folder, pgPort);
+const pool = createPool(database.url, 8);
+try {
+  await migrate(pool);
+  const today = new Date();
+  await seedDemo(pool, new PolicyRegistry(), PERSONS, today, () => {});
+
+  // Open outpatient visits, one per request the load can send: insured people at every demo institution.
+  const visits = (
+    await pool.query<{ psn_no: string; mdtrt_id: string; fixmedins_code: string }>(
+      `with people as (select psn_no, row_number() over (order by psn_no) as n from enrollments where year = extract(year from now() at time zone 'Asia/Shanghai')::int),
+            places as (select fixmedins_code, row_number() over (order by fixmedins_code) - 1 as k, count(*) over () as total from institutions)
+       insert into encounters (psn_no, mdtrt_id, fixmedins_code, med_type, insutype, begntime, status, created_msgid)
+       select p.psn_no, 'MB' || lpad(g::text, 10, '0'), pl.fixmedins_code, '11', '390', now(), 'open', 'bench'
+         from generate_series(1, $1) g
+         join people p on p.n = 1 + (g::bigint * 7919) % (select count(*) from people)
+         join places pl on pl.k = g % pl.total
+       returning psn_no, mdtrt_id, fixmedins_code`,
+      [CONNECTIONS * SECONDS * 1500],
+    )
+  ).rows;
+
+  const port = await freePort();
+  const server = spawn(
+    process.execPath,
+    [
+      ...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROFILE']}`] : []),
+      fileURLToPath(new URL('../packages/server/dist/main.js', import.meta.url)),
+    ],
+    {
+      env: { ...process.env, DATABASE_URL: database.url, PORT: String(port), SANBAO_DEMO: '0', LOG_LEVEL: 'warn' },
+      stdio: 'inherit',
+    },
+  );
+  for (let attempt = 0; ; attempt++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break;
+    } catch {
+      if (attempt > 300) throw new Error('platform did not start');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+
+  let next = 0;
+  const stamp = new Date(today.getTime() + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
+  const load = (seconds: number): Promise<autocannon.Result> =>
+    autocannon({
+      url: `http://127.0.0.1:${port}/fsi/api/rsfComIfsService/callService`,
+      connections: CONNECTIONS,
+      duration: seconds,
+      method: 'POST',
+      requests: [
+        {
+          setupRequest: (request) => {
+            const visit = visits[next++ % visits.length]!;
+            const medfee = 50 + (next % 997) * 1.37;
+            return {
+              ...request,
+              headers: {
+                'content-type': 'application/json',
+                authorization: `Basic ${Buffer.from(`${visit.fixmedins_code}:${demoSecret(visit.fixmedins_code)}`).toString('base64')}`,
+              },
+              body: JSON.stringify({
+                infno: '2207',
+                msgid: `B${String(next).padStart(12, '0')}`,
+                mdtrtarea_admvs: '341600',
+                opter: 'bench',
+                inf_time: stamp,
+                fixmedins_code: visit.fixmedins_code,
+                input: {
+                  data: {
+                    psn_no: visit.psn_no,
+                    mdtrt_id: visit.mdtrt_id,
+                    med_type: next % 3 === 0 ? '14' : '11',
+                    medfee_sumamt: Math.round(medfee * 100) / 100,
+                    fulamt_ownpay_amt: 0,
+                    overlmt_selfpay: 0,
+                    preselfpay_amt: 0,
+                  },
+                },
+              }),
+            };
+          },
+        },
+      ],
+    });
+
+  // pgbench's TPC-B-like load on the same server, same client count.
+  const pgbench = pgbenchPath();
+  const admin = database.url.replace(/\/sanbao$/, '/postgres');
+  execFileSync('psql', [admin, '-qc', 'create database pgbench'], { stdio: 'ignore' });
+  const benchUrl = database.url.replace(/\/sanbao$/, '/pgbench');
+  execFileSync(pgbench, ['-i', '-q', '-s', '10', benchUrl], { stdio: 'ignore' });
+  const runPgbench = (seconds: number): number => {
+    const output = execFileSync(pgbench, ['-c', String(CONNECTIONS), '-j', '2', '-T', String(seconds), benchUrl], {
+      encoding: 'utf8',
+    });
+    return Number(/tps = ([\d.]+)/.exec(output)?.[1] ?? NaN);
+  };
+
+  // The two loads alternate in slices, so that a noisy neighbour slows both alike and the ratio holds.
+  const SLICES = 4;
+  const slice = SECONDS / SLICES;
+  const results: autocannon.Result[] = [];
+  const tpsSlices: number[] = [];
+  const countSettled = async (): Promise<number> =>
+    Number((await pool.query("select count(*) from settlements where kind = 'settlement'")).rows[0].count);
+  const settledBefore = await countSettled();
+  for (let round = 0; round < SLICES; round++) {
+    results.push(await load(slice));
+    tpsSlices.push(runPgbench(slice));
+  }
+  server.kill('SIGTERM');
+  const settled = (await countSettled()) - settledBefore;
+  const refused = Number((await pool.query("select count(*) from audit_log where actor like 'his:%'")).rows[0].count);
+  const settlementsPerSecond = settled / SECONDS;
+  const tps = tpsSlices.reduce((sum, value) => sum + value, 0) / SLICES;
+  const result = {
+    latency: {
+      p50: Math.max(...results.map((r) => r.latency.p50)),
+      p99: Math.max(...results.map((r) => r.latency.p99)),
+    },
+    non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
+    errors: results.reduce((sum, r) => sum + r.errors, 0),
+  };
+
+  const ratio = settlementsPerSecond / tps;
+  const report = [
+    `Measured ${today.toISOString().slice(0, 10)} on ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, embedded PostgreSQL 18; the platform, PostgreSQL, the load generator and pgbench all on this machine.`,
+    `Command: \`npm run bench:api\` (BENCH_CONNECTIONS=${CONNECTIONS}, BENCH_SECONDS=${SECONDS}, BENCH_PERSONS=${PERSONS}).`,
+    '',
+    `Load: ${CONNECTIONS} concurrent HIS clients (autocannon) sending 2207 outpatient settlements (one third 门诊慢特病) for ${new Set(visits.map((v) => v.psn_no)).size.toLocaleString('en-US')} persons at ${new Set(visits.map((v) => v.fixmedins_code)).size} institutions, each a full transaction: message log, encounter and person-year locks, engine with trace, settlement, postings, accumulators. Alternating with it in ${SLICES} slices of ${slice} s each: \`pgbench -c ${CONNECTIONS} -j 2\` (TPC-B-like, scale 10) on the same server. Latency: the worst slice's p50 and p99; pgbench: the mean of its slices.`,
+    '',
+    '| measure | value | target |',
+    '|---|---:|---:|',
+    `| settlements per second | ${settlementsPerSecond.toFixed(0)} | |`,
+    `| latency p50 | ${result.latency.p50} ms | |`,
+    `| latency p99 | ${result.latency.p99} ms | < 50 ms |`,
+    `| pgbench tps (same server, same run) | ${tps.toFixed(0)} | |`,
+    `| settlements/s ÷ pgbench tps | ${ratio.toFixed(2)} | ≥ 0.5 |`,
+    `| non-2xx replies / refused messages / errors | ${result.non2xx} / ${refused} / ${result.errors} | 0 |`,
+  ].join('\n');
+  process.stdout.write(`${report}\n`);
+  const file = fileURLToPath(new URL('../docs/BENCHMARKS.md', import.meta.url));
+  const text = readFileSync(file, 'utf8');
+  const from = text.indexOf('<!-- bench:api:start -->');
+  const to = text.indexOf('<!-- bench:api:end -->');
+  if (from < 0 || to < 0) throw new Error('docs/BENCHMARKS.md lacks the bench:api markers');
+  writeFileSync(file, `${text.slice(0, from + '<!-- bench:api:start -->'.length)}\n${report}\n${text.slice(to)}`);
+} finally {
+  await pool.end();
+  await database.stop();
+  rmSync(folder, { recursive: true, force: true });
+}
