@@ -29,6 +29,7 @@ export {
 } from './engine/national.js';
 export { settleSequence } from './engine/sequence.js';
 export { shiftYearToDate } from './engine/year-to-date.js';
+export { expandTrace, storeTrace, type StoredTrace } from './engine/stored-trace.js';
 export { coverageStart, premiumSubsidy, type SubsidyResult } from './benefits/subsidy.js';
 export { assessWarning, type WarningAssessment } from './benefits/warning.js';
 export { parseScenario, type Scenario, type ScenarioPerson } from './scenario.js';

@@ -9,13 +9,6 @@ alter table settlements alter column ytd_before type json using ytd_before::json
 alter table settlements alter column ytd_after type json using ytd_after::json;
 alter table person_years alter column ytd type json using ytd::json;
 
--- Large documents are stored out of line without compression: compressing every trace cost more CPU than the
--- disk it saved.
-alter table message_log alter column request set storage external;
-alter table message_log alter column reply set storage external;
-alter table settlements alter column setldetail set storage external;
-alter table settlements alter column trace set storage external;
-
 -- Postings are written in the same statement as their settlement; checking each posting's key against it again
 -- cost five index look-ups per settlement. The balance is asserted by tests and by the fund reconciliation instead.
 alter table fund_postings drop constraint fund_postings_psn_no_setl_id_fkey;

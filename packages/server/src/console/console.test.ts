@@ -169,6 +169,11 @@ describe('region scope and masked ID numbers', () => {
       're_assistance',
       'total',
     ]);
+    expect(detail.json.setldetail[0]).toMatchObject({
+      fund_pay_type: '390100',
+      setl_proc_info: expect.stringContaining('门诊慢特病'),
+    });
+    expect(detail.json.trace[2].text[0]).toContain('年度累计');
     expect(JSON.stringify(detail.json)).not.toContain(PEOPLE.dibao.certno);
   });
 });

@@ -6,10 +6,15 @@ import {
   CATEGORY_CODES,
   CATEGORY_NAMES,
   describeIssue,
+  expandTrace,
   formatPath,
   isValidDate,
   maskIdNumber,
   parseIdNumber,
+  processInfo,
+  traceToJson,
+  type NationalSetldetail,
+  type StoredTrace,
 } from '@sanbao/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -289,13 +294,23 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
     async (request) => {
       const me = await user(request);
       const { psnNo, setlId } = request.params as { psnNo: string; setlId: string };
-      const { rows } = await pool.query<{ certno: string }>(
+      const { rows } = await pool.query<{ certno: string; trace: StoredTrace; setldetail: NationalSetldetail[] }>(
         `select s.*, p.psn_name, p.certno from settlements s join persons p using (psn_no) where s.psn_no = $2 and s.setl_id = $3 and ${inScope('p.admdvs', 1)}`,
         [me.scope_admdvs, psnNo, setlId],
       );
       const row = rows[0];
       if (!row) throw new ApiError(404, 'NOT_FOUND', `查无结算 ${setlId}（或不在您的管辖范围）`);
-      return { ...row, certno: maskIdNumber(row.certno) };
+      // Stored compactly; the explanation is rendered here, as the HIS received it.
+      const trace = expandTrace(row.trace);
+      return {
+        ...row,
+        certno: maskIdNumber(row.certno),
+        setldetail: row.setldetail.map((detail) => ({
+          ...detail,
+          setl_proc_info: processInfo(trace, detail.fund_pay_type),
+        })),
+        trace: traceToJson(trace),
+      };
     },
   );
 

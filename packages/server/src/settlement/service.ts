@@ -10,7 +10,7 @@ import {
   shiftYearToDate,
   toSetldetail,
   toSetlinfo,
-  traceToJson,
+  storeTrace,
   yearOf,
   type CategorySpell,
   type Claim,
@@ -340,8 +340,9 @@ export async function settleEncounter(
       s.psn_cash_pay,
       s.hosp_part_amt,
       JSON.stringify(s.layers),
-      JSON.stringify(setldetail),
-      JSON.stringify(traceToJson(result.trace ?? [])),
+      // The reply carries setl_proc_info; the record keeps the amounts and the compact trace it is rendered from.
+      JSON.stringify(toSetldetail(s, null)),
+      JSON.stringify(storeTrace(result.trace ?? [])),
       before,
       ytd,
       context.envelope.msgid,
@@ -399,7 +400,7 @@ export async function cancelSettlement(
         maf_pay, oth_pay, fund_pay_sumamt, psn_part_amt, psn_cash_pay, hosp_part_amt, layers, setldetail, trace, ytd_before, ytd_after, msgid)
      select psn_no, $3, mdtrt_id, fixmedins_code, 'cancellation', setl_id, year, $4, med_type, category, policy_id, policy_fingerprint,
         -medfee_sumamt, -fulamt_ownpay_amt, -overlmt_selfpay, -preselfpay_amt, -inscp_scp_amt, -act_pay_dedc, -hifp_pay, pool_prop_selfpay, -hifmi_pay,
-        -maf_pay, -oth_pay, -fund_pay_sumamt, -psn_part_amt, -psn_cash_pay, -hosp_part_amt, $9, $5, '[]', $6, $7, $8
+        -maf_pay, -oth_pay, -fund_pay_sumamt, -psn_part_amt, -psn_cash_pay, -hosp_part_amt, $9, $5, $10, $6, $7, $8
        from settlements where psn_no = $1 and setl_id = $2`,
     [
       psnNo,
@@ -411,6 +412,7 @@ export async function cancelSettlement(
       restored,
       context.envelope.msgid,
       JSON.stringify(negative.layers),
+      JSON.stringify(storeTrace([])),
     ],
   );
   await client.query('update settlements set reversed_by = $3 where psn_no = $1 and setl_id = $2', [
