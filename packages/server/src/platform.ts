@@ -20,6 +20,7 @@ export interface Platform {
 export async function startPlatform(config: Config, log: (line: string) => void): Promise<Platform> {
   const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir, config.embeddedPort);
   const databaseUrl = config.databaseUrl ?? embedded?.url ?? '';
+  if (embedded?.reused) log('内置 PostgreSQL 已在运行（上次未正常停止），直接使用');
   log(
     embedded
       ? `数据库：内置 PostgreSQL，数据目录 ${embedded.dataDir}（端口 ${config.embeddedPort}）`

