@@ -6,26 +6,23 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { createPool, demoSecret, migrate, PolicyRegistry, seedDemo, startEmbeddedPostgres } from '@sanbao/server';
+import {
+  createPool,
+  demoSecret,
+  freePort,
+  migrate,
+  PolicyRegistry,
+  seedDemo,
+  startEmbeddedPostgres,
+} from '@sanbao/server';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 20);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 16);
 const PERSONS = Number(process.env['BENCH_PERSONS'] ?? 20000);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 function pgbenchPath(): string {
   try {

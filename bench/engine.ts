@@ -10,6 +10,7 @@ import {
   emptyYearToDate,
   listBuiltInPolicies,
   loadPolicy,
+  seededRandom,
   settle,
   type CategoryCode,
   type Claim,
@@ -21,19 +22,7 @@ import {
 const CLAIMS = Number(process.env['BENCH_CLAIMS'] ?? 1_000_000);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
 
-/** mulberry32: a small deterministic generator, so every run settles the same claims. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const rand = random(20221122);
+const rand = seededRandom(20221122);
 function pick<T>(weighted: [T, number][]): T {
   let roll = rand() * weighted.reduce((sum, [, weight]) => sum + weight, 0);
   for (const [value, weight] of weighted) {

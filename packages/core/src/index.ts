@@ -1,4 +1,5 @@
 export * from './money.js';
+export { seededRandom } from './random.js';
 export * from './ids.js';
 export * from './codes.js';
 export * from './errors.js';

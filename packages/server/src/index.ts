@@ -7,3 +7,4 @@ export { seedDemo, demoSecret } from './demo/seed.js';
 export { callService, hashSecret, TRANSACTIONS } from './his/endpoint.js';
 export { PolicyRegistry } from './policies.js';
 export { startPlatform, type Platform } from './platform.js';
+export { freePort } from './net.js';

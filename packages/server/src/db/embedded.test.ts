@@ -1,21 +1,11 @@
 /** The embedded PostgreSQL: a folder that survives restarts, and a server left behind by a killed platform is reused. */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres } from './embedded.js';
 import { createPool } from './pool.js';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
+import { freePort } from '../net.js';
 
 describe('embedded PostgreSQL', () => {
   it('keeps its data across restarts and reuses a server already running on its folder', async () => {

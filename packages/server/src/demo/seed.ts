@@ -3,7 +3,7 @@
  * county and township hospital network with locations, residents with realistic category shares and enrollments,
  * and a history of settlements made through the HIS endpoint itself.
  */
-import { checkDigit, loadPolicy, premiumSubsidy, type CategoryCode } from '@sanbao/core';
+import { checkDigit, loadPolicy, premiumSubsidy, seededRandom, type CategoryCode } from '@sanbao/core';
 import type { Pool } from '../db/pool.js';
 import { createUser, type User } from '../console/auth.js';
 import { callService, hashSecret } from '../his/endpoint.js';
@@ -83,17 +83,6 @@ export interface DemoInstitution {
   secret: string;
 }
 
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function demoSecret(code: string): string {
   return `demo-${code}`;
 }
@@ -108,7 +97,7 @@ export async function seedDemo(
 ): Promise<DemoInstitution[] | null> {
   const existing = await pool.query('select 1 from institutions limit 1');
   if (existing.rowCount) return null;
-  const rand = random(20220101);
+  const rand = seededRandom(20220101);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)] as T;
 
   await pool.query("insert into regions (admdvs, name, parent, policy_id) values ('341600', '亳州市', null, $1)", [

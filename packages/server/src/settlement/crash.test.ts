@@ -3,10 +3,10 @@
  * no acknowledged one is lost, and after a restart the HIS can resend everything and nothing is paid twice.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basic, call, createWorld, envelope, TOWNSHIP, type World } from '../test-support/world.js';
+import { freePort } from '../net.js';
 
 const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 const TOTAL = 300;
@@ -24,16 +24,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await world.close();
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 async function startServer(port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, [MAIN], {

@@ -2,7 +2,7 @@
 import { MED_TYPES } from '@sanbao/core';
 import { z } from 'zod';
 import { findPerson, lockEncounter, nextId, requireCoverage, requireStatus } from '../../store.js';
-import { readInput, type HisContext, type Handler } from '../context.js';
+import { readInput, type HisContext, type Handler, type HandlerResult } from '../context.js';
 import { dateTime, HisError } from '../protocol.js';
 
 const medType = z.string().refine((code) => MED_TYPES[code] !== undefined, {
@@ -74,18 +74,6 @@ export const register: Handler = async (context) => {
     psnNo: data.psn_no,
     output: { data: { mdtrt_id: mdtrtId, psn_no: data.psn_no, ipt_otp_no: data.ipt_otp_no } },
   };
-};
-
-export const cancelRegistration: Handler = async (context) => {
-  const data = readInput(context, 'data', z.looseObject({ psn_no: z.string().min(1), mdtrt_id: z.string().min(1) }));
-  const encounter = await lockEncounter(context.client, context.institution, data.psn_no, data.mdtrt_id);
-  requireStatus(encounter, ['open'], '撤销挂号');
-  await refuseIfSettled(context, data.psn_no, data.mdtrt_id, '撤销挂号');
-  await context.client.query("update encounters set status = 'cancelled' where psn_no = $1 and mdtrt_id = $2", [
-    data.psn_no,
-    data.mdtrt_id,
-  ]);
-  return { psnNo: data.psn_no, output: {} };
 };
 
 /** 2203: the visit's medical type and diagnoses (chronic_scheme is the platform's extension for 门诊慢特病 schemes). */
@@ -184,17 +172,32 @@ async function refuseIfSettled(context: HisContext, psnNo: string, mdtrtId: stri
   if (rowCount) throw new HisError('STATE', `就诊 ${mdtrtId} 有未撤销的结算，不能${action}`);
 }
 
-export const cancelAdmission: Handler = async (context) => {
-  const data = readInput(context, 'data', z.looseObject({ mdtrt_id: z.string().min(1), psn_no: z.string().min(1) }));
-  const encounter = await lockEncounter(context.client, context.institution, data.psn_no, data.mdtrt_id);
-  requireStatus(encounter, ['open'], '撤销入院');
-  await refuseIfSettled(context, data.psn_no, data.mdtrt_id, '撤销入院');
+/** Withdraws an open encounter with no settlement standing: 2202, 2404, and 2601 of a lost 2201 or 2401. */
+export async function withdrawEncounter(
+  context: HisContext,
+  psnNo: string,
+  mdtrtId: string,
+  action: string,
+): Promise<HandlerResult> {
+  const encounter = await lockEncounter(context.client, context.institution, psnNo, mdtrtId);
+  requireStatus(encounter, ['open'], action);
+  await refuseIfSettled(context, psnNo, mdtrtId, action);
   await context.client.query("update encounters set status = 'cancelled' where psn_no = $1 and mdtrt_id = $2", [
-    data.psn_no,
-    data.mdtrt_id,
+    psnNo,
+    mdtrtId,
   ]);
-  return { psnNo: data.psn_no, output: {} };
-};
+  return { psnNo, output: {} };
+}
+
+function withdrawing(action: string): Handler {
+  return async (context) => {
+    const data = readInput(context, 'data', z.looseObject({ mdtrt_id: z.string().min(1), psn_no: z.string().min(1) }));
+    return withdrawEncounter(context, data.psn_no, data.mdtrt_id, action);
+  };
+}
+
+export const cancelRegistration = withdrawing('撤销挂号');
+export const cancelAdmission = withdrawing('撤销入院');
 
 export const cancelDischarge: Handler = async (context) => {
   const data = readInput(context, 'data', z.looseObject({ mdtrt_id: z.string().min(1), psn_no: z.string().min(1) }));
@@ -206,5 +209,3 @@ export const cancelDischarge: Handler = async (context) => {
   );
   return { psnNo: data.psn_no, output: {} };
 };
-
-export { refuseIfSettled };

@@ -1,9 +1,9 @@
 /** Pre-settlement, settlement and cancellation: 2206/2207/2208 outpatient, 2303/2304/2305 inpatient; 2601 reversal. */
 import { z } from 'zod';
 import { cancelSettlement, settleEncounter } from '../../settlement/service.js';
-import { readInput, type HisContext, type Handler } from '../context.js';
+import { readInput, type Handler } from '../context.js';
 import { HisError, yuan } from '../protocol.js';
-import { refuseIfSettled } from './encounters.js';
+import { withdrawEncounter } from './encounters.js';
 
 const settleData = z.looseObject({
   psn_no: z.string().min(1),
@@ -104,23 +104,9 @@ export const reverse: Handler = async (context) => {
     case '2401':
     case '2201': {
       const node = output[data.oinfno === '2401' ? 'result' : 'data'] ?? {};
-      return withdrawEncounter(context, data.psn_no, String(node['mdtrt_id']));
+      return withdrawEncounter(context, data.psn_no, String(node['mdtrt_id']), '冲正');
     }
     default:
       throw new HisError('INFNO_UNKNOWN', `暂不支持冲正交易 ${data.oinfno}（可冲正 2201、2207、2304、2401）`);
   }
 };
-
-async function withdrawEncounter(
-  context: HisContext,
-  psnNo: string,
-  mdtrtId: string,
-): Promise<{ psnNo: string; output: Record<string, unknown> }> {
-  await refuseIfSettled(context, psnNo, mdtrtId, '冲正');
-  const { rowCount } = await context.client.query(
-    "update encounters set status = 'cancelled' where psn_no = $1 and mdtrt_id = $2 and fixmedins_code = $3 and status in ('open', 'discharged')",
-    [psnNo, mdtrtId, context.institution.fixmedins_code],
-  );
-  if (!rowCount) throw new HisError('STATE', `就诊 ${mdtrtId} 当前状态不能冲正`);
-  return { psnNo, output: {} };
-}
