@@ -7,8 +7,12 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 export type Pool = pg.Pool;
 export type PoolClient = pg.PoolClient;
 
+/**
+ * Clients pipeline: queries issued without waiting for the previous answer go on the wire at once (the server still
+ * runs them in order). A settlement uses this to wait twice instead of five times.
+ */
 export function createPool(url: string, max = 20): pg.Pool {
-  return new pg.Pool({ connectionString: url, max });
+  return new pg.Pool({ connectionString: url, max, pipeline: true } as pg.PoolConfig);
 }
 
 /** Runs work in one transaction; rolls back on any error. */

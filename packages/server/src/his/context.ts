@@ -26,6 +26,8 @@ export interface HandlerResult {
   output: Record<string, unknown>;
   psnNo?: string | undefined;
   warn?: string;
+  /** Writes already sent but not yet answered: the commit is pipelined behind them. */
+  pending?: Promise<unknown>;
 }
 
 export type Handler = (context: HisContext) => Promise<HandlerResult>;

@@ -8,7 +8,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { formatPath, describeIssue, SanbaoError } from '@sanbao/core';
 import type { Pool, PoolClient } from '../db/pool.js';
 import type { PolicyRegistry } from '../policies.js';
-import type { Handler, HisContext, Institution } from './context.js';
+import type { Handler, HandlerResult, HisContext, Institution } from './context.js';
 import {
   chinaStamp,
   envelopeSchema,
@@ -221,25 +221,31 @@ async function runOnce(
 ): Promise<Reply> {
   const client = await deps.pool.connect();
   try {
-    // Round trips are the cost of a settlement: begin travels with the look-up of the msgid, commit with the
-    // message-log row. That row is written once, at the end: its primary key decides between concurrent duplicates.
+    // Waits are the cost of a settlement: begin and the look-up of the msgid go out with the handler's first
+    // queries, and the message-log row with commit goes out behind its writes. The row is written once, at the end:
+    // its primary key decides between concurrent duplicates.
     const literal = (value: string): string => client.escapeLiteral(value);
     const key = `fixmedins_code = ${literal(institution.fixmedins_code)} and msgid = ${literal(envelope.msgid)}`;
-    const opened = (await client.query(`begin; select 1 from message_log where ${key}`)) as unknown as {
-      rowCount: number | null;
-    }[];
-    if (opened[1]?.rowCount) {
-      await client.query('rollback');
-      return await storedReply(client, institution, envelope);
-    }
+    const opening = client.query(`begin; select 1 from message_log where ${key}`) as unknown as Promise<
+      { rowCount: number | null }[]
+    >;
+    opening.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
     const today = chinaDate(received);
     const context: HisContext = { client, institution, envelope, now: received, today, policies: deps.policies };
-    let result;
+    let result: HandlerResult | undefined;
+    let failure: unknown;
     try {
       result = await handler(context);
     } catch (error) {
+      failure = error;
+    }
+    const opened = await opening;
+    if (opened[1]?.rowCount || failure !== undefined || !result) {
+      await result?.pending?.catch(() => undefined);
       await client.query('rollback');
-      throw error;
+      // A message seen before gets its stored reply, whatever this attempt ran into.
+      if (opened[1]?.rowCount) return await storedReply(client, institution, envelope);
+      throw failure;
     }
     const reply: Reply = {
       infcode: 0,
@@ -251,14 +257,17 @@ async function runOnce(
       warn_msg: result.warn ?? '',
       output: result.output,
     };
+    const closing = client.query(
+      `insert into message_log (fixmedins_code, msgid, infno, psn_no, request, reply)
+       values (${literal(institution.fixmedins_code)}, ${literal(envelope.msgid)}, ${literal(envelope.infno)},
+               ${result.psnNo === undefined ? 'null' : literal(result.psnNo)}, ${literal(JSON.stringify(envelope))}, ${literal(JSON.stringify(reply))});
+       commit`,
+    );
     try {
-      await client.query(
-        `insert into message_log (fixmedins_code, msgid, infno, psn_no, request, reply)
-         values (${literal(institution.fixmedins_code)}, ${literal(envelope.msgid)}, ${literal(envelope.infno)},
-                 ${result.psnNo === undefined ? 'null' : literal(result.psnNo)}, ${literal(JSON.stringify(envelope))}, ${literal(JSON.stringify(reply))});
-         commit`,
-      );
+      await result.pending;
+      await closing;
     } catch (error) {
+      await closing.catch(() => undefined);
       await client.query('rollback');
       // A concurrent call with the same msgid committed first: everything done here is undone; its reply stands.
       if ((error as { code?: string }).code === '23505') return await storedReply(client, institution, envelope);

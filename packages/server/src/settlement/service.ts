@@ -243,10 +243,17 @@ async function loadForSettlement(
 export async function settleEncounter(
   context: HisContext,
   request: SettleRequest,
-): Promise<{ output: Record<string, unknown>; result: SettleResult }> {
+): Promise<{ output: Record<string, unknown>; result: SettleResult; pending?: Promise<unknown> }> {
   const { client } = context;
   const batch = request.chrgBchno && request.chrgBchno !== '0000' ? request.chrgBchno : undefined;
-  const encounter = await loadForSettlement(context, request, batch);
+  const year = yearOf(context.today);
+  // Sent together: the load locks the encounter, then (the server keeps the order) the person-year row is locked.
+  const [encounter, locked] = await Promise.all([
+    loadForSettlement(context, request, batch),
+    request.commit
+      ? lockPersonYear(client, request.psnNo, year)
+      : readPersonYear(client, request.psnNo, year).then((ytd) => ({ ytd, sequence: 0 })),
+  ]);
   const { person } = encounter;
   requireStatus(encounter, ['open', 'discharged'], request.commit ? '结算' : '预结算');
   const medType = request.medType ?? encounter.med_type;
@@ -272,9 +279,7 @@ export async function settleEncounter(
     diagnoses: encounter.dise_codg,
     chronicScheme: encounter.chronic_scheme,
   };
-  const year = yearOf(context.today);
-  const locked = request.commit ? await lockPersonYear(client, request.psnNo, year) : undefined;
-  const before = locked ? locked.ytd : await readPersonYear(client, request.psnNo, year);
+  const before = locked.ytd;
   const policy = context.policies.get(person.policy_id).at(context.today);
   const result = settle(
     claim,
@@ -290,12 +295,13 @@ export async function settleEncounter(
   if (!request.commit)
     return { output: { setlinfo: nationalSetlinfo(context, s, person, encounter, null), setldetail }, result };
 
-  const setlId = `ST${context.today.replaceAll('-', '')}${String(locked?.sequence ?? 0).padStart(10, '0')}`;
+  const setlId = `ST${context.today.replaceAll('-', '')}${String(locked.sequence).padStart(10, '0')}`;
   const postings = postingsOf(s, context.institution.fixmedins_code, 1);
   const ytd = result.ytd;
   // One statement writes the settlement, its postings, the accumulators, the lines and the stay; its foreign-key
   // checks run at the end of the statement, when the settlement row exists.
-  await client.query({
+  // Not awaited here: the caller sends the message log and commit behind it and waits for both at once.
+  const pending = client.query({
     name: 'settlement-write',
     text: `with settlement as (
        insert into settlements (psn_no, setl_id, mdtrt_id, fixmedins_code, kind, year, setl_time, med_type, category, policy_id, policy_fingerprint,
@@ -355,7 +361,7 @@ export async function settleEncounter(
       inpatient && !request.midSettlement,
     ],
   });
-  return { output: { setlinfo: nationalSetlinfo(context, s, person, encounter, setlId), setldetail }, result };
+  return { output: { setlinfo: nationalSetlinfo(context, s, person, encounter, setlId), setldetail }, result, pending };
 }
 
 interface StoredSettlement extends Settlement {
