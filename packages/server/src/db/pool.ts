@@ -12,7 +12,7 @@ export type PoolClient = pg.PoolClient;
  * runs them in order). A settlement uses this to wait twice instead of five times.
  */
 export function createPool(url: string, max = 20): pg.Pool {
-  return new pg.Pool({ connectionString: url, max, pipeline: true } as pg.PoolConfig);
+  return new pg.Pool({ connectionString: url, max, pipeline: true });
 }
 
 /** Runs work in one transaction; rolls back on any error. */
