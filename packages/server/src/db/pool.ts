@@ -12,7 +12,10 @@ export type PoolClient = pg.PoolClient;
  * runs them in order). A settlement uses this to wait twice instead of five times.
  */
 export function createPool(url: string, max = 20): pg.Pool {
-  return new pg.Pool({ connectionString: url, max, pipeline: true });
+  const pool = new pg.Pool({ connectionString: url, max, pipeline: true });
+  // An idle connection closed by the server (a restart, an administrator) is dropped and replaced, not fatal.
+  pool.on('error', () => undefined);
+  return pool;
 }
 
 /** Runs work in one transaction; rolls back on any error. */
@@ -28,5 +31,20 @@ export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClie
     throw error;
   } finally {
     client.release();
+  }
+}
+
+/**
+ * Issues the queries `send` makes as one write on the socket: with pipelining they then travel together, and the
+ * server reads them together. (Corks the client's socket; a client without one just sends them one by one.)
+ */
+export function sendTogether<T>(client: pg.PoolClient, send: () => T): T {
+  const stream = (client as unknown as { connection?: { stream?: { cork?: () => void; uncork?: () => void } } })
+    .connection?.stream;
+  stream?.cork?.();
+  try {
+    return send();
+  } finally {
+    stream?.uncork?.();
   }
 }

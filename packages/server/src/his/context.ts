@@ -26,8 +26,8 @@ export interface HandlerResult {
   output: Record<string, unknown>;
   psnNo?: string | undefined;
   warn?: string;
-  /** Writes already sent but not yet answered: the commit is pipelined behind them. */
-  pending?: Promise<unknown>;
+  /** A write to send together with the message log and commit (one trip to the database for the three). */
+  deferred?: { name: string; text: string; values: unknown[] };
 }
 
 export type Handler = (context: HisContext) => Promise<HandlerResult>;

@@ -6,7 +6,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { formatPath, describeIssue, SanbaoError } from '@sanbao/core';
-import type { Pool, PoolClient } from '../db/pool.js';
+import { sendTogether, type Pool, type PoolClient } from '../db/pool.js';
 import type { PolicyRegistry } from '../policies.js';
 import type { Handler, HandlerResult, HisContext, Institution } from './context.js';
 import {
@@ -221,27 +221,33 @@ async function runOnce(
 ): Promise<Reply> {
   const client = await deps.pool.connect();
   try {
-    // Waits are the cost of a settlement: begin and the look-up of the msgid go out with the handler's first
-    // queries, and the message-log row with commit goes out behind its writes. The row is written once, at the end:
-    // its primary key decides between concurrent duplicates.
+    // Waits are the cost of a settlement. Begin and the look-up of the msgid leave in one write with the handler's
+    // first queries (issued before its first await); its write leaves with the message-log row and commit. The row
+    // is written once, at the end: its primary key decides between concurrent duplicates.
     const literal = (value: string): string => client.escapeLiteral(value);
     const key = `fixmedins_code = ${literal(institution.fixmedins_code)} and msgid = ${literal(envelope.msgid)}`;
-    const opening = client.query(`begin; select 1 from message_log where ${key}`) as unknown as Promise<
-      { rowCount: number | null }[]
-    >;
-    opening.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
     const today = chinaDate(received);
     const context: HisContext = { client, institution, envelope, now: received, today, policies: deps.policies };
+    const [opening, handling] = sendTogether(
+      client,
+      () =>
+        [
+          client.query(`begin; select 1 from message_log where ${key}`) as unknown as Promise<
+            { rowCount: number | null }[]
+          >,
+          handler(context),
+        ] as const,
+    );
+    opening.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
     let result: HandlerResult | undefined;
     let failure: unknown;
     try {
-      result = await handler(context);
+      result = await handling;
     } catch (error) {
       failure = error;
     }
     const opened = await opening;
     if (opened[1]?.rowCount || failure !== undefined || !result) {
-      await result?.pending?.catch(() => undefined);
       await client.query('rollback');
       // A message seen before gets its stored reply, whatever this attempt ran into.
       if (opened[1]?.rowCount) return await storedReply(client, institution, envelope);
@@ -257,14 +263,18 @@ async function runOnce(
       warn_msg: result.warn ?? '',
       output: result.output,
     };
-    const closing = client.query(
-      `insert into message_log (fixmedins_code, msgid, infno, psn_no, request, reply)
+    const closingSql = `insert into message_log (fixmedins_code, msgid, infno, psn_no, request, reply)
        values (${literal(institution.fixmedins_code)}, ${literal(envelope.msgid)}, ${literal(envelope.infno)},
                ${result.psnNo === undefined ? 'null' : literal(result.psnNo)}, ${literal(JSON.stringify(envelope))}, ${literal(JSON.stringify(reply))});
-       commit`,
+       commit`;
+    const deferred = result.deferred;
+    const [writing, closing] = sendTogether(
+      client,
+      () => [deferred ? client.query(deferred) : Promise.resolve(), client.query(closingSql)] as const,
     );
+    writing.catch(() => undefined);
     try {
-      await result.pending;
+      await writing;
       await closing;
     } catch (error) {
       await closing.catch(() => undefined);

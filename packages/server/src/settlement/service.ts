@@ -21,7 +21,7 @@ import {
   type YearToDate,
 } from '@sanbao/core';
 import type { PoolClient } from '../db/pool.js';
-import type { HisContext } from '../his/context.js';
+import type { HandlerResult, HisContext } from '../his/context.js';
 import { chinaDateTime, HisError } from '../his/protocol.js';
 import { findPerson, lockEncounter, requireStatus, type EncounterRow, type PersonRow } from '../store.js';
 
@@ -243,7 +243,7 @@ async function loadForSettlement(
 export async function settleEncounter(
   context: HisContext,
   request: SettleRequest,
-): Promise<{ output: Record<string, unknown>; result: SettleResult; pending?: Promise<unknown> }> {
+): Promise<{ output: Record<string, unknown>; result: SettleResult; deferred?: HandlerResult['deferred'] }> {
   const { client } = context;
   const batch = request.chrgBchno && request.chrgBchno !== '0000' ? request.chrgBchno : undefined;
   const year = yearOf(context.today);
@@ -300,8 +300,8 @@ export async function settleEncounter(
   const ytd = result.ytd;
   // One statement writes the settlement, its postings, the accumulators, the lines and the stay; its foreign-key
   // checks run at the end of the statement, when the settlement row exists.
-  // Not awaited here: the caller sends the message log and commit behind it and waits for both at once.
-  const pending = client.query({
+  // Not sent here: the caller sends it together with the message log and commit.
+  const deferred = {
     name: 'settlement-write',
     text: `with settlement as (
        insert into settlements (psn_no, setl_id, mdtrt_id, fixmedins_code, kind, year, setl_time, med_type, category, policy_id, policy_fingerprint,
@@ -360,8 +360,12 @@ export async function settleEncounter(
       batch ?? null,
       inpatient && !request.midSettlement,
     ],
-  });
-  return { output: { setlinfo: nationalSetlinfo(context, s, person, encounter, setlId), setldetail }, result, pending };
+  };
+  return {
+    output: { setlinfo: nationalSetlinfo(context, s, person, encounter, setlId), setldetail },
+    result,
+    deferred,
+  };
 }
 
 interface StoredSettlement extends Settlement {

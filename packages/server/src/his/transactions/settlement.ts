@@ -27,7 +27,7 @@ function settleHandler(commit: boolean, outpatient: boolean): Handler {
   return async (context) => {
     const data = readInput(context, 'data', settleData);
     if (outpatient && !data.med_type) throw new HisError('SCHEMA', 'input.data.med_type：门诊结算须给出医疗类别');
-    const { output, pending } = await settleEncounter(context, {
+    const { output, deferred } = await settleEncounter(context, {
       psnNo: data.psn_no,
       mdtrtId: data.mdtrt_id,
       medType: outpatient ? data.med_type : undefined,
@@ -42,7 +42,7 @@ function settleHandler(commit: boolean, outpatient: boolean): Handler {
       midSettlement: data.mid_setl_flag === '1',
       commit,
     });
-    return { psnNo: data.psn_no, output, ...(pending ? { pending } : {}) };
+    return { psnNo: data.psn_no, output, ...(deferred ? { deferred } : {}) };
   };
 }
 
