@@ -224,21 +224,24 @@ async function runOnce(
     // Waits are the cost of a settlement. Begin and the look-up of the msgid leave in one write with the handler's
     // first queries (issued before its first await); its write leaves with the message-log row and commit. The row
     // is written once, at the end: its primary key decides between concurrent duplicates.
-    const literal = (value: string): string => client.escapeLiteral(value);
-    const key = `fixmedins_code = ${literal(institution.fixmedins_code)} and msgid = ${literal(envelope.msgid)}`;
     const today = chinaDate(received);
     const context: HisContext = { client, institution, envelope, now: received, today, policies: deps.policies };
-    const [opening, handling] = sendTogether(
+    const [opening, seen, handling] = sendTogether(
       client,
       () =>
         [
-          client.query(`begin; select 1 from message_log where ${key}`) as unknown as Promise<
-            { rowCount: number | null }[]
-          >,
+          client.query('begin'),
+          client.query({
+            name: 'message-seen',
+            text: 'select 1 from message_log where fixmedins_code = $1 and msgid = $2',
+            values: [institution.fixmedins_code, envelope.msgid],
+          }),
           handler(context),
         ] as const,
     );
-    opening.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
+    // Awaited below; these only keep an early failure from going unhandled meanwhile.
+    opening.catch(() => undefined);
+    seen.catch(() => undefined);
     let result: HandlerResult | undefined;
     let failure: unknown;
     try {
@@ -246,11 +249,12 @@ async function runOnce(
     } catch (error) {
       failure = error;
     }
-    const opened = await opening;
-    if (opened[1]?.rowCount || failure !== undefined || !result) {
+    await opening;
+    const replayed = Boolean((await seen).rowCount);
+    if (replayed || failure !== undefined || !result) {
       await client.query('rollback');
       // A message seen before gets its stored reply, whatever this attempt ran into.
-      if (opened[1]?.rowCount) return await storedReply(client, institution, envelope);
+      if (replayed) return await storedReply(client, institution, envelope);
       throw failure;
     }
     const reply: Reply = {
@@ -263,21 +267,36 @@ async function runOnce(
       warn_msg: result.warn ?? '',
       output: result.output,
     };
-    const closingSql = `insert into message_log (fixmedins_code, msgid, infno, psn_no, request, reply)
-       values (${literal(institution.fixmedins_code)}, ${literal(envelope.msgid)}, ${literal(envelope.infno)},
-               ${result.psnNo === undefined ? 'null' : literal(result.psnNo)}, ${literal(JSON.stringify(envelope))}, ${literal(JSON.stringify(reply))});
-       commit`;
     const deferred = result.deferred;
-    const [writing, closing] = sendTogether(
+    const [writing, logging, committing] = sendTogether(
       client,
-      () => [deferred ? client.query(deferred) : Promise.resolve(), client.query(closingSql)] as const,
+      () =>
+        [
+          deferred ? client.query(deferred) : Promise.resolve(),
+          client.query({
+            name: 'message-log',
+            text: 'insert into message_log (fixmedins_code, msgid, infno, psn_no, request, reply) values ($1, $2, $3, $4, $5, $6)',
+            values: [
+              institution.fixmedins_code,
+              envelope.msgid,
+              envelope.infno,
+              result.psnNo ?? null,
+              JSON.stringify(envelope),
+              JSON.stringify(reply),
+            ],
+          }),
+          // After a failed statement the server turns this commit into a rollback: nothing is half-written.
+          client.query('commit'),
+        ] as const,
     );
     writing.catch(() => undefined);
+    logging.catch(() => undefined);
     try {
       await writing;
-      await closing;
+      await logging;
+      await committing;
     } catch (error) {
-      await closing.catch(() => undefined);
+      await committing.catch(() => undefined);
       await client.query('rollback');
       // A concurrent call with the same msgid committed first: everything done here is undone; its reply stands.
       if ((error as { code?: string }).code === '23505') return await storedReply(client, institution, envelope);
