@@ -108,12 +108,18 @@ async function lockPersonYear(
   psnNo: string,
   year: number,
 ): Promise<{ ytd: YearToDate; sequence: number }> {
-  const { rows } = await client.query<{ ytd: YearToDate; sequence: number }>({
-    name: 'settlement-lock-year',
-    text: `insert into person_years (psn_no, year, ytd) values ($1, $2, $3)
-     on conflict (psn_no, year) do update set updated_at = person_years.updated_at returning ytd, nextval('setl_seq') as sequence`,
+  // Both leave in the same write; when the row exists (nearly always) the insert writes nothing.
+  const creating = client.query({
+    name: 'settlement-create-year',
+    text: 'insert into person_years (psn_no, year, ytd) values ($1, $2, $3) on conflict (psn_no, year) do nothing',
     values: [psnNo, year, emptyYearToDate(year)],
   });
+  const locking = client.query<{ ytd: YearToDate; sequence: number }>({
+    name: 'settlement-lock-year',
+    text: "select ytd, nextval('setl_seq') as sequence from person_years where psn_no = $1 and year = $2 for update",
+    values: [psnNo, year],
+  });
+  const [, { rows }] = await Promise.all([creating, locking]);
   const row = rows[0];
   if (!row) throw new Error('person-year row not returned');
   return row;
