@@ -123,9 +123,9 @@ try {
 
   // pgbench's TPC-B-like load on the same server, same client count.
   const pgbench = pgbenchPath();
-  const admin = database.url.replace(/\/sanbao$/, '/postgres');
+  const admin = database.urlFor('postgres');
   execFileSync('psql', [admin, '-qc', 'create database pgbench'], { stdio: 'ignore' });
-  const benchUrl = database.url.replace(/\/sanbao$/, '/pgbench');
+  const benchUrl = database.urlFor('pgbench');
   execFileSync(pgbench, ['-i', '-q', '-s', '10', benchUrl], { stdio: 'ignore' });
   const runPgbench = (seconds: number): number => {
     const output = execFileSync(pgbench, ['-c', String(CONNECTIONS), '-j', '2', '-T', String(seconds), benchUrl], {

@@ -12,6 +12,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** A migrated template database; test files clone it. */
     templateUrl: string;
+    /** The URL of a database on the test server, with {database} for its name. */
+    databaseUrlPattern: string;
   }
 }
 
@@ -22,6 +24,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await migrate(pool);
   await pool.end();
   project.provide('templateUrl', database.url);
+  project.provide('databaseUrlPattern', database.urlFor('{database}'));
   return async () => {
     await database.stop();
     rmSync(folder, { recursive: true, force: true });

@@ -47,7 +47,7 @@ export async function createWorld(name: string): Promise<World> {
   await admin.connect();
   await admin.query(`create database ${database} template sanbao`);
   await admin.end();
-  const url = templateUrl.replace(/\/sanbao$/, `/${database}`);
+  const url = inject('databaseUrlPattern').replace('{database}', database);
   const pool = createPool(url, 30);
   await seedWorld(pool);
   const app = await buildApp({
