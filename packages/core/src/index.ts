@@ -21,9 +21,11 @@ export {
   type CiteStyle,
 } from './engine/explain.js';
 export {
+  fundTotals,
   toSetldetail,
   toSetlinfo,
   traceToJson,
+  type FundTotal,
   type NationalSetldetail,
   type NationalSetlinfo,
   type TraceJson,

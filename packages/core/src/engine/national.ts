@@ -1,6 +1,6 @@
 /** The settlement in the national interface's shape (setlinfo + setldetail[]), amounts in yuan. */
 import { FUND_PAY_TYPES, LAYER_NAMES, type Layer } from '../codes.js';
-import { formatRatio, formatRatioDecimal, toYuanNumber } from '../money.js';
+import { formatRatio, formatRatioDecimal, toYuanNumber, type Fen } from '../money.js';
 import { describeStep, formatBands, processInfo } from './explain.js';
 import type { Settlement, TraceStep } from './types.js';
 
@@ -77,8 +77,18 @@ export function toSetlinfo(s: Settlement): NationalSetlinfo {
  * One row per fund_pay_type the claim could draw on (layers sharing a fund are added up): inscp_scp_amt is the base
  * the first such layer measured, crt_payb_lmt_amt the most it could pay this time.
  */
-export function toSetldetail(s: Settlement, trace: readonly TraceStep[] | null): NationalSetldetail[] {
-  const rows = new Map<string, { code: string; name: string; base: number; payable: number; paid: number }>();
+export interface FundTotal {
+  code: string;
+  name: string;
+  /** In fen: the base the fund's first layer measured, the most it could pay, what it paid. */
+  base: Fen;
+  payable: Fen;
+  paid: Fen;
+}
+
+/** What each fund (fund_pay_type) paid, in fen: layers paid by the same fund are added up. */
+export function fundTotals(s: Settlement): FundTotal[] {
+  const rows = new Map<string, FundTotal>();
   for (const layer of LAYER_ORDER) {
     const result = s.layers[layer];
     if (!result) continue;
@@ -97,7 +107,11 @@ export function toSetldetail(s: Settlement, trace: readonly TraceStep[] | null):
       });
     }
   }
-  return [...rows.values()].map((row) => ({
+  return [...rows.values()];
+}
+
+export function toSetldetail(s: Settlement, trace: readonly TraceStep[] | null): NationalSetldetail[] {
+  return fundTotals(s).map((row) => ({
     fund_pay_type: row.code,
     fund_pay_type_name: row.name,
     inscp_scp_amt: toYuanNumber(row.base),

@@ -5,6 +5,7 @@
  */
 import {
   emptyYearToDate,
+  fundTotals,
   MED_TYPES,
   settle,
   shiftYearToDate,
@@ -152,10 +153,10 @@ function postingsOf(
   fixmedinsCode: string,
   sign: 1 | -1,
 ): { accounts: string[]; amounts: number[] } {
-  const rows = toSetldetail(settlement, null).filter((row) => row.fund_payamt !== 0);
+  const rows = fundTotals(settlement).filter((row) => row.paid !== 0);
   if (rows.length === 0) return { accounts: [], amounts: [] };
-  const accounts = rows.map((row) => `fund:${row.fund_pay_type}`);
-  const amounts = rows.map((row) => sign * Math.round(row.fund_payamt * 100));
+  const accounts = rows.map((row) => `fund:${row.code}`);
+  const amounts = rows.map((row) => sign * row.paid);
   accounts.push(`payable:${fixmedinsCode}`);
   amounts.push(-amounts.reduce((sum, amount) => sum + amount, 0));
   return { accounts, amounts };
