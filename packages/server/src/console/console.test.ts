@@ -1,6 +1,15 @@
 /** The console API: login, roles, region scope, masked ID numbers, validated writes that change nothing when refused. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, counts, createWorld, envelope, idNumber, PEOPLE, type World } from '../test-support/world.js';
+import {
+  call,
+  counts,
+  createWorld,
+  envelope,
+  idNumber,
+  PEOPLE,
+  type World,
+  registerVisit,
+} from '../test-support/world.js';
 import { createUser } from './auth.js';
 
 let world: World;
@@ -122,20 +131,7 @@ describe('region scope and masked ID numbers', () => {
   });
 
   it('lists settlements with masked ID numbers and shows their trace', async () => {
-    const registration = await call(
-      world,
-      envelope('2201', {
-        data: {
-          psn_no: 'P001',
-          insutype: '390',
-          begntime: '2026-06-15 08:00:00',
-          mdtrt_cert_type: '02',
-          mdtrt_cert_no: 'x',
-          ipt_otp_no: 'C1',
-        },
-      }),
-    );
-    const mdtrtId = registration.output['data'].mdtrt_id as string;
+    const mdtrtId = await registerVisit(world, 'P001');
     const settled = await call(
       world,
       envelope('2207', {

@@ -5,7 +5,7 @@
  */
 import { emptyYearToDate, loadPolicy, settle, type Claim, type YearToDate } from '@sanbao/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createWorld, envelope, TODAY, TOWNSHIP, type World } from '../test-support/world.js';
+import { call, createWorld, envelope, TODAY, TOWNSHIP, type World, registerVisit } from '../test-support/world.js';
 
 let world: World;
 beforeAll(async () => {
@@ -21,27 +21,10 @@ describe('concurrent settlements for one person', () => {
   it('serialize on the person-year row and add up exactly', async () => {
     const visits: { mdtrtId: string; medType: string; medfee: number }[] = [];
     for (let i = 0; i < COUNT; i++) {
-      const registration = await call(
-        world,
-        envelope(
-          '2201',
-          {
-            data: {
-              psn_no: 'P001',
-              insutype: '390',
-              begntime: '2026-06-15 08:00:00',
-              mdtrt_cert_type: '02',
-              mdtrt_cert_no: 'x',
-              ipt_otp_no: `MZ${i}`,
-            },
-          },
-          { institution: TOWNSHIP.code },
-        ),
-        TOWNSHIP,
-      );
+      const mdtrtId = await registerVisit(world, 'P001', { institution: TOWNSHIP, number: `MZ${i}` });
       // Chronic care every other visit, so that critical illness and assistance accumulate too.
       visits.push({
-        mdtrtId: registration.output['data'].mdtrt_id as string,
+        mdtrtId,
         medType: i % 2 === 0 ? '14' : '11',
         medfee: 80 + ((i * 137) % 1900) + (i % 7) / 4,
       });

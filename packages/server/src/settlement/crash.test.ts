@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basic, call, createWorld, envelope, TOWNSHIP, type World } from '../test-support/world.js';
+import { basic, createWorld, envelope, TOWNSHIP, type World, registerVisit } from '../test-support/world.js';
 import { freePort } from '../net.js';
 
 const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
@@ -71,25 +71,11 @@ describe('SIGKILL in the middle of a load', () => {
     const messages: Record<string, unknown>[] = [];
     for (let i = 0; i < TOTAL; i++) {
       const psnNo = i % 2 === 0 ? 'P001' : 'P002';
-      const registration = await call(
-        world,
-        envelope(
-          '2201',
-          {
-            data: {
-              psn_no: psnNo,
-              insutype: '390',
-              begntime: '2026-01-02 08:00:00',
-              mdtrt_cert_type: '02',
-              mdtrt_cert_no: 'x',
-              ipt_otp_no: `K${i}`,
-            },
-          },
-          { institution: TOWNSHIP.code },
-        ),
-        TOWNSHIP,
-      );
-      const mdtrtId = registration.output['data'].mdtrt_id as string;
+      const mdtrtId = await registerVisit(world, psnNo, {
+        institution: TOWNSHIP,
+        begntime: '2026-01-02 08:00:00',
+        number: `K${i}`,
+      });
       messages.push(
         envelope(
           '2207',

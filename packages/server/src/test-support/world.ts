@@ -166,3 +166,23 @@ export async function counts(pool: Pool): Promise<Record<string, number>> {
   for (const table of tables) result[table] = Number((await pool.query(`select count(*) from ${table}`)).rows[0].count);
   return result;
 }
+
+/** 2201: registers an outpatient visit and returns its mdtrt_id. */
+export async function registerVisit(
+  world: World,
+  psnNo: string,
+  options: { institution?: { code: string; secret: string }; begntime?: string; number?: string } = {},
+): Promise<string> {
+  const institution = options.institution ?? COUNTY;
+  const data = {
+    psn_no: psnNo,
+    insutype: '390',
+    begntime: options.begntime ?? '2026-06-15 08:00:00',
+    mdtrt_cert_type: '02',
+    mdtrt_cert_no: 'x',
+    ipt_otp_no: options.number ?? 'MZ1',
+  };
+  const registration = await call(world, envelope('2201', { data }, { institution: institution.code }), institution);
+  if (registration.infcode !== 0) throw new Error(registration.err_msg);
+  return registration.output['data'].mdtrt_id as string;
+}
