@@ -5,7 +5,7 @@
  * Writes its figures into docs/BENCHMARKS.md between the bench:api markers.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -127,12 +127,42 @@ try {
   execFileSync('psql', [admin, '-qc', 'create database pgbench'], { stdio: 'ignore' });
   const benchUrl = database.urlFor('pgbench');
   execFileSync(pgbench, ['-i', '-q', '-s', '10', benchUrl], { stdio: 'ignore' });
-  const runPgbench = (seconds: number): number => {
+  const runPgbench = (seconds: number): { tps: number; transactions: number } => {
     const output = execFileSync(pgbench, ['-c', String(CONNECTIONS), '-j', '2', '-T', String(seconds), benchUrl], {
       encoding: 'utf8',
     });
-    return Number(/tps = ([\d.]+)/.exec(output)?.[1] ?? NaN);
+    return {
+      tps: Number(/tps = ([\d.]+)/.exec(output)?.[1] ?? NaN),
+      transactions: Number(/number of transactions actually processed: (\d+)/.exec(output)?.[1] ?? NaN),
+    };
   };
+
+  // CPU seconds spent so far by the machine, the platform process and PostgreSQL's processes (Linux /proc), so that
+  // each load's CPU per transaction can be set side by side.
+  const ticks = (stat: string): number => {
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime + stime + the same of reaped children (backends that ended), in clock ticks of 1/100 s
+    return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100;
+  };
+  const cpuSeconds = (): { machine: number; platform: number; postgres: number } => {
+    const all = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const machine = (all.reduce((sum, value) => sum + value, 0) - all[3]! - all[4]!) / 100; // minus idle and iowait
+    let postgres = 0;
+    let platform = 0;
+    for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        if (Number(pid) === server.pid) platform = ticks(stat);
+        else if (stat.includes('(postgres)')) postgres += ticks(stat);
+      } catch {
+        // the process ended while we looked
+      }
+    }
+    return { machine, platform, postgres };
+  };
+  const settlementCpu = { machine: 0, platform: 0, postgres: 0 };
+  let pgbenchCpu = 0;
+  let pgbenchTransactions = 0;
 
   // The two loads alternate in slices, so that a noisy neighbour slows both alike and the ratio holds.
   const SLICES = 4;
@@ -144,8 +174,15 @@ try {
   await load(3); // warm-up, not counted: JIT, and each connection preparing its statements
   const settledBefore = await countSettled();
   for (let round = 0; round < SLICES; round++) {
+    const atStart = cpuSeconds();
     results.push(await load(slice));
-    tpsSlices.push(runPgbench(slice));
+    const atSwitch = cpuSeconds();
+    const pgbenchRun = runPgbench(slice);
+    const atEnd = cpuSeconds();
+    for (const key of ['machine', 'platform', 'postgres'] as const) settlementCpu[key] += atSwitch[key] - atStart[key];
+    pgbenchCpu += atEnd.machine - atSwitch.machine;
+    pgbenchTransactions += pgbenchRun.transactions;
+    tpsSlices.push(pgbenchRun.tps);
   }
   server.kill('SIGTERM');
   const settled = (await countSettled()) - settledBefore;
@@ -162,6 +199,8 @@ try {
   };
 
   const ratio = settlementsPerSecond / tps;
+  const perSettlement = (seconds: number): string => `${((seconds * 1000) / settled).toFixed(2)} ms`;
+  const perPgbench = `${((pgbenchCpu * 1000) / pgbenchTransactions).toFixed(2)} ms`;
   const report = [
     `Measured ${today.toISOString().slice(0, 10)} on ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, embedded PostgreSQL 18; the platform, PostgreSQL, the load generator and pgbench all on this machine.`,
     `Command: \`npm run bench:api\` (BENCH_CONNECTIONS=${CONNECTIONS}, BENCH_SECONDS=${SECONDS}, BENCH_PERSONS=${PERSONS}).`,
@@ -176,6 +215,13 @@ try {
     `| pgbench tps (same server, same run) | ${tps.toFixed(0)} | |`,
     `| settlements/s ÷ pgbench tps | ${ratio.toFixed(2)} | ≥ 0.5 |`,
     `| non-2xx replies / refused messages / errors | ${result.non2xx} / ${refused} / ${result.errors} | 0 |`,
+    '',
+    "CPU per transaction, from /proc over the same slices (the machine's busy time divided by the transactions done):",
+    '',
+    '| load | machine | platform process | PostgreSQL |',
+    '|---|---:|---:|---:|',
+    `| one settlement | ${perSettlement(settlementCpu.machine)} | ${perSettlement(settlementCpu.platform)} | ${perSettlement(settlementCpu.postgres)} |`,
+    `| one pgbench transaction (pgbench itself included) | ${perPgbench} | | |`,
   ].join('\n');
   process.stdout.write(`${report}\n`);
   const file = fileURLToPath(new URL('../docs/BENCHMARKS.md', import.meta.url));
