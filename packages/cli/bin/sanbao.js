@@ -1,4 +1,11 @@
 #!/usr/bin/env node
-import { main } from '../dist/main.js';
+import { run } from '../dist/main.js';
 
-process.exitCode = main(process.argv.slice(2), { out: process.stdout, err: process.stderr, cwd: process.cwd() });
+const code = await run(process.argv.slice(2), {
+  out: process.stdout,
+  err: process.stderr,
+  cwd: process.cwd(),
+  tty: process.stderr.isTTY,
+});
+// Exit explicitly: the embedded database's exit hooks would otherwise replace the exit code.
+process.exit(code);

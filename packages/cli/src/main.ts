@@ -15,6 +15,10 @@ const USAGE = `用法：
   sanbao policy show <政策编号或文件> [--date yyyy-MM-dd]
                                           显示某日适用的全部取值及依据
   sanbao demo                             结算 examples/ 中的示例场景
+  sanbao import <台账.xlsx|csv> --source <部门> --region <区划> --mode atomic|partial
+                [--date yyyy-MM-dd] [--report 错误行.xlsx]
+                                          导入部门台账（部门：civil_affairs 民政、rural_revitalization 乡村振兴、
+                                          health 卫健、veterans 退役军人事务、medical_security 医保）
 `;
 
 export function main(argv: string[], io: Io): number {
@@ -81,4 +85,40 @@ export function main(argv: string[], io: Io): number {
   }
   io.err.write(`无法识别的命令：${argv.join(' ')}\n${USAGE}`);
   return EXIT.usage;
+}
+
+/** The commands that need the database run asynchronously; the others are answered by `main`. */
+export async function run(argv: string[], io: Io & { tty?: boolean }): Promise<number> {
+  if (argv[0] !== 'import') return main(argv, io);
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv.slice(1),
+      allowPositionals: true,
+      options: {
+        source: { type: 'string' },
+        region: { type: 'string' },
+        date: { type: 'string' },
+        mode: { type: 'string' },
+        report: { type: 'string' },
+      },
+    });
+  } catch (error) {
+    io.err.write(`${(error as Error).message}\n${USAGE}`);
+    return EXIT.usage;
+  }
+  const [file, ...extra] = parsed.positionals;
+  if (!file || extra.length > 0) {
+    io.err.write(USAGE);
+    return EXIT.usage;
+  }
+  try {
+    // Loaded only here: the database side is not needed by the other commands.
+    const { importCommand } = await import('./import-command.js');
+    return await importCommand(file, parsed.values, io);
+  } catch (error) {
+    if (!(error instanceof SanbaoError)) throw error;
+    io.err.write(`台账未导入：${error.problems.map(formatProblem).join('；')}\n`);
+    return EXIT.refused;
+  }
 }

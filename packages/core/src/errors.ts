@@ -26,6 +26,19 @@ export const ERROR_CODES = {
   NOT_COVERED: '该就诊类型不在医保支付范围',
   FILE_UNREADABLE: '无法读取文件',
   INVARIANT: '结算不变量被破坏（程序错误）',
+  // Departments' ledgers (台账), per row or per file.
+  REQUIRED: '必填项为空',
+  ID_AS_NUMBER: '身份证号码以数字格式保存',
+  NAME_INVALID: '姓名格式错误',
+  NAME_CONFLICT: '同一身份证号码在文件中姓名不一致',
+  NAME_MISMATCH: '姓名与参保登记不一致',
+  CATEGORY_UNKNOWN: '人员类别不属于报送部门',
+  DATE_AFTER_LEDGER: '认定日期晚于台账日期',
+  REGION_UNKNOWN: '行政区划代码不存在或不在导入范围内',
+  DUPLICATE_ROW: '文件中重复的行',
+  LEDGER_HEADER: '台账表头不符合模板',
+  LEDGER_EMPTY: '台账文件为空',
+  LEDGER_REFUSED: '台账有误，未导入',
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
 

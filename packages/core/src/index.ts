@@ -36,3 +36,22 @@ export { expandTrace, storeTrace, type StoredTrace } from './engine/stored-trace
 export { coverageStart, premiumSubsidy, type SubsidyResult } from './benefits/subsidy.js';
 export { assessWarning, type WarningAssessment } from './benefits/warning.js';
 export { parseScenario, type Scenario, type ScenarioPerson } from './scenario.js';
+export {
+  categoryOfName,
+  DEPARTMENT_CODES,
+  DEPARTMENTS,
+  LEDGER_COLUMNS,
+  type Department,
+  type LedgerColumn,
+  type LedgerField,
+} from './ledger/template.js';
+export {
+  cellText,
+  LedgerValidator,
+  mapHeader,
+  parseLedgerDate,
+  type Cell,
+  type LedgerContext,
+  type LedgerRow,
+  type RowProblem,
+} from './ledger/validate.js';

@@ -8,3 +8,6 @@ export { callService, hashSecret, TRANSACTIONS } from './his/endpoint.js';
 export { PolicyRegistry } from './policies.js';
 export { startPlatform, type Platform } from './platform.js';
 export { freePort } from './net.js';
+export { importLedger, type ImportRequest, type ImportResult } from './ledger/import.js';
+export { formatOf } from './ledger/read.js';
+export { errorReportXlsx, templateCsv, templateXlsx } from './ledger/workbooks.js';

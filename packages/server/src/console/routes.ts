@@ -5,9 +5,7 @@
 import {
   CATEGORY_CODES,
   CATEGORY_NAMES,
-  describeIssue,
   expandTrace,
-  formatPath,
   isValidDate,
   maskIdNumber,
   parseIdNumber,
@@ -21,14 +19,7 @@ import { z } from 'zod';
 import type { Pool } from '../db/pool.js';
 import { authenticate, createUser, login, requireRole, ROLE_NAMES, type User } from './auth.js';
 import { ApiError } from './errors.js';
-
-function parse<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const path = formatPath([where, ...((issue?.path ?? []) as (string | number)[])]);
-  throw new ApiError(400, 'SCHEMA', `${path}：${issue ? describeIssue(issue) : '格式错误'}`);
-}
+import { parse } from './parse.js';
 
 /** SQL: is the person's region (column) inside the user's scope (parameter $n)? */
 function inScope(column: string, parameter: number): string {

@@ -48,3 +48,15 @@ export function sendTogether<T>(client: pg.PoolClient, send: () => T): T {
     stream?.uncork?.();
   }
 }
+
+/**
+ * A client of its own, outside the pool and not pipelined, to the pool's database: COPY streams (bulk imports)
+ * cannot run on a pipelined connection. The caller ends it.
+ */
+export async function connectUnpipelined(pool: pg.Pool): Promise<pg.Client> {
+  const { connectionString } = pool.options as { connectionString?: string };
+  const client = new pg.Client({ connectionString });
+  client.on('error', () => undefined);
+  await client.connect();
+  return client;
+}

@@ -45,13 +45,13 @@ const COUNTIES = [
 
 /** Shares of the residents certified in each category, and the department that certifies it. */
 const CATEGORY_SHARES: { code: CategoryCode; share: number; dept: string }[] = [
-  { code: 'extreme_poverty', share: 0.006, dept: '民政' },
-  { code: 'subsistence_allowance', share: 0.03, dept: '民政' },
-  { code: 'low_income_margin', share: 0.01, dept: '民政' },
-  { code: 'returned_to_poverty', share: 0.005, dept: '乡村振兴' },
-  { code: 'monitored', share: 0.02, dept: '乡村振兴' },
-  { code: 'stable_exit', share: 0.04, dept: '乡村振兴' },
-  { code: 'illness_impoverished', share: 0.002, dept: '医保' },
+  { code: 'extreme_poverty', share: 0.006, dept: 'civil_affairs' },
+  { code: 'subsistence_allowance', share: 0.03, dept: 'civil_affairs' },
+  { code: 'low_income_margin', share: 0.01, dept: 'civil_affairs' },
+  { code: 'returned_to_poverty', share: 0.005, dept: 'rural_revitalization' },
+  { code: 'monitored', share: 0.02, dept: 'rural_revitalization' },
+  { code: 'stable_exit', share: 0.04, dept: 'rural_revitalization' },
+  { code: 'illness_impoverished', share: 0.002, dept: 'medical_security' },
 ];
 
 const SURNAMES = '王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎';

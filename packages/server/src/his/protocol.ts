@@ -95,6 +95,11 @@ export function chinaStamp(at: Date): string {
   return shifted.replace(/[-:T.Z]/g, '').slice(0, 17);
 }
 
+/** yyyy-MM-dd in China Standard Time: the day a settlement or an import belongs to. */
+export function chinaDate(at: Date): string {
+  return chinaDateTime(at).slice(0, 10);
+}
+
 /** yyyy-MM-dd HH:mm:ss in China Standard Time. */
 export function chinaDateTime(at: Date): string {
   return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
