@@ -1,0 +1,100 @@
+/** `sanbao import` against the real database (the test's own), as an operator runs it. */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWorld, idNumber, type World } from '../../server/src/test-support/world.js';
+import { run } from './main.js';
+
+let world: World;
+const folder = mkdtempSync(join(tmpdir(), 'sanbao-cli-import-'));
+
+async function sanbao(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await run(args, {
+    out: { write: (text: string) => (out += text) },
+    err: { write: (text: string) => (err += text) },
+    cwd: folder,
+  });
+  return { code, out, err };
+}
+
+beforeAll(async () => {
+  world = await createWorld('cli_import');
+  process.env['DATABASE_URL'] = world.url;
+});
+afterAll(async () => {
+  delete process.env['DATABASE_URL'];
+  await world.close();
+});
+
+describe('sanbao import', () => {
+  const good = idNumber('341602', '1966-06-06', '071');
+  const badChecksum = `${good.slice(0, 17)}${good.endsWith('0') ? '1' : '0'}`;
+  const header = '身份证号码,姓名,人员类别,认定日期,终止日期,行政区划代码,乡镇（街道）';
+
+  it('asks for the mode before importing', async () => {
+    writeFileSync(join(folder, 'june.csv'), `${header}\n${good},孙国强,监测对象,2026-03-01,,341602,古井镇\n`);
+    const { code, err } = await sanbao('import', 'june.csv', '--source', 'rural_revitalization', '--region', '341602');
+    expect(code).toBe(2);
+    expect(err).toContain('--mode 须在导入前选定');
+  });
+
+  it('partial: imports the good row, writes the bad one to the error report, says what it did', async () => {
+    writeFileSync(
+      join(folder, 'june.csv'),
+      `${header}\n${good},孙国强,监测对象,2026-03-01,,341602,古井镇\n${badChecksum},钱多多,监测对象,2026-03-01,,341602,古井镇\n`,
+    );
+    const { code, out, err } = await sanbao(
+      'import',
+      'june.csv',
+      '--source',
+      'rural_revitalization',
+      '--region',
+      '341602',
+      '--date',
+      '2026-06-01',
+      '--mode',
+      'partial',
+    );
+    expect(code).toBe(0);
+    expect(out).toContain('共 2 行：正确 1 行，有误 1 行');
+    expect(out).toContain('新增人员 1，新增类别 1，变更类别 0，终止类别 0');
+    expect(out).toContain('第 3 行：身份证号码校验位错误（GB 11643）');
+    expect(err).toContain('june-错误行.xlsx');
+    const spells = await world.pool.query(
+      'select c.code, c.source_dept from person_categories c join persons p using (psn_no) where p.certno = $1',
+      [good],
+    );
+    expect(spells.rows).toEqual([{ code: 'monitored', source_dept: 'rural_revitalization' }]);
+    const report = new ExcelJS.Workbook();
+    await report.xlsx.load(readFileSync(join(folder, 'june-错误行.xlsx')) as unknown as ArrayBuffer);
+    expect((report.worksheets[0]!.getRow(2).values as unknown[]).slice(1, 5)).toEqual([
+      3,
+      'ID_CHECKSUM',
+      '身份证号码校验位错误（GB 11643）',
+      badChecksum,
+    ]);
+  });
+
+  it('atomic: the same bad file is refused whole, exit code 1', async () => {
+    const before = Number((await world.pool.query('select count(*) from person_categories')).rows[0].count);
+    const { code, out } = await sanbao(
+      'import',
+      'june.csv',
+      '--source',
+      'rural_revitalization',
+      '--region',
+      '341602',
+      '--date',
+      '2026-06-02',
+      '--mode',
+      'atomic',
+    );
+    expect(code).toBe(1);
+    expect(out).toContain('台账未导入，未写入任何数据');
+    expect(Number((await world.pool.query('select count(*) from person_categories')).rows[0].count)).toBe(before);
+  });
+});
