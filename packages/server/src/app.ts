@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Pool } from './db/pool.js';
 import { ApiError } from './console/errors.js';
+import { registerEnrollmentRoutes } from './enrollment/routes.js';
 import { registerLedgerRoutes } from './ledger/routes.js';
 import { registerConsoleRoutes } from './console/routes.js';
 import { callService, errorReply, TRANSACTIONS } from './his/endpoint.js';
@@ -135,5 +136,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
   registerConsoleRoutes(app, options.pool);
   registerLedgerRoutes(app, options.pool, clock);
+  registerEnrollmentRoutes(app, options.pool, options.policies, clock);
   return app;
 }

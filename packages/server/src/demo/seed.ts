@@ -180,6 +180,9 @@ export async function seedDemo(
     contribution: [] as number[],
     subsidy: [] as number[],
     category: [] as (string | null)[],
+    fiscal: [] as number[],
+    rule: [] as string[],
+    paidOn: [] as string[],
   };
   for (let i = 0; i < persons; i++) {
     const county = pick(COUNTIES);
@@ -229,6 +232,9 @@ export async function seedDemo(
       enrol.contribution.push(subsidy.contribution);
       enrol.subsidy.push(subsidy.subsidy);
       enrol.category.push(subsidy.rule ? subsidy.category : null);
+      enrol.fiscal.push(subsidy.fiscal);
+      enrol.rule.push(subsidy.explanation);
+      enrol.paidOn.push(`${coverageYear - 1}-11-15`); // collected in the autumn before (当年缴费，次年享受)
     }
   }
   await pool.query(
@@ -241,9 +247,20 @@ export async function seedDemo(
     [spells.psn, spells.code, spells.begin, spells.dept],
   );
   await pool.query(
-    `insert into enrollments (psn_no, year, begin_date, end_date, contribution, subsidy, subsidy_category)
-     select * from unnest($1::text[], $2::int[], $3::date[], $4::date[], $5::bigint[], $6::bigint[], $7::text[])`,
-    [enrol.psn, enrol.year, enrol.begin, enrol.end, enrol.contribution, enrol.subsidy, enrol.category],
+    `insert into enrollments (psn_no, year, begin_date, end_date, contribution, subsidy, subsidy_category, fiscal, subsidy_rule, paid_on)
+     select * from unnest($1::text[], $2::int[], $3::date[], $4::date[], $5::bigint[], $6::bigint[], $7::text[], $8::bigint[], $9::text[], $10::date[])`,
+    [
+      enrol.psn,
+      enrol.year,
+      enrol.begin,
+      enrol.end,
+      enrol.contribution,
+      enrol.subsidy,
+      enrol.category,
+      enrol.fiscal,
+      enrol.rule,
+      enrol.paidOn,
+    ],
   );
   log(`演示数据：${institutions.length} 家定点医疗机构，${persons} 名参保居民，${spells.psn.length} 人有救助身份`);
 

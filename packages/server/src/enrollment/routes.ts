@@ -1,0 +1,198 @@
+/** Enrollment, the monthly subsidy adjustment and the enrollment reports (JSON or XLSX) over the console API. */
+import { isValidDate, parseYuan, SanbaoError } from '@sanbao/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Pool } from '../db/pool.js';
+import { authenticate, requireRole, type User } from '../console/auth.js';
+import { ApiError } from '../console/errors.js';
+import { parse } from '../console/parse.js';
+import { chinaDate } from '../his/protocol.js';
+import type { PolicyRegistry } from '../policies.js';
+import { workbookXlsx, type Sheet } from '../xlsx.js';
+import {
+  coverage,
+  coverageSheets,
+  subsidyRoster,
+  subsidyRosterSheets,
+  uninsuredTargets,
+  uninsuredTargetSheets,
+} from './reports.js';
+import { adjustSubsidies, enroll } from './service.js';
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const isoDate = z.string().refine(isValidDate, { message: '应为 yyyy-MM-dd 格式的有效日期' });
+const year = z.coerce.number().int().min(2000).max(2100);
+
+/** The region a report covers: the one asked for, which must lie in the user's scope, or the whole scope. */
+async function reportRegion(pool: Pool, user: User, asked: string | undefined): Promise<string | null> {
+  if (asked === undefined) return user.scope_admdvs;
+  const { rowCount } = await pool.query(
+    'select 1 from regions r where r.admdvs = $1 and ($2::text is null or r.admdvs = $2 or r.parent = $2)',
+    [asked, user.scope_admdvs],
+  );
+  if (!rowCount) throw new ApiError(403, 'OUT_OF_SCOPE', `区划 ${asked} 不存在或不在您的管辖范围`);
+  return asked;
+}
+
+async function sendXlsx(reply: FastifyReply, name: string, sheets: Sheet[]): Promise<FastifyReply> {
+  return reply
+    .header('content-type', XLSX_TYPE)
+    .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(`${name}.xlsx`)}`)
+    .send(await workbookXlsx(sheets));
+}
+
+export function registerEnrollmentRoutes(
+  app: FastifyInstance,
+  pool: Pool,
+  policies: PolicyRegistry,
+  clock: () => Date,
+): void {
+  const tags = ['参保与资助'];
+  const security = [{ console: [] }];
+  const today = (): string => chinaDate(clock());
+  const reportQuery = (
+    request: FastifyRequest,
+  ): { year: number; region?: string | undefined; date?: string | undefined; format: 'json' | 'xlsx' } =>
+    parse(
+      z
+        .object({
+          year,
+          region: z
+            .string()
+            .regex(/^\d{6}$/, { message: '应为 6 位行政区划代码' })
+            .optional(),
+          date: isoDate.optional(),
+          format: z.enum(['json', 'xlsx']).default('json'),
+        })
+        .strict(),
+      request.query,
+      'query',
+    );
+
+  app.post(
+    '/api/enrollments',
+    { schema: { tags, summary: '登记参保缴费（按缴费日的人员类别计算分类资助）', security } },
+    async (request, reply) => {
+      const me = await authenticate(pool, request);
+      requireRole(me, 'operator');
+      const body = parse(
+        z
+          .object({
+            psn_no: z.string().min(1).max(40),
+            year,
+            paid_on: isoDate.optional(),
+            tier: z.union([z.string(), z.number()]).optional(),
+          })
+          .strict(),
+        request.body,
+        'body',
+      );
+      const paidOn = body.paid_on ?? today();
+      if (paidOn > today()) throw new ApiError(400, 'DATE_ORDER', `缴费日期 ${paidOn} 晚于今天`);
+      const paidYear = Number(paidOn.slice(0, 4));
+      if (body.year < paidYear || body.year > paidYear + 1) {
+        throw new ApiError(400, 'DATE_ORDER', `${paidOn} 缴费只能参加 ${paidYear} 或 ${paidYear + 1} 年度`);
+      }
+      let tier: number | undefined;
+      if (body.tier !== undefined) {
+        const parsed = parseYuan(body.tier);
+        if (!parsed.ok) throw new ApiError(400, 'AMOUNT_FORMAT', 'body.tier：应为不超过两位小数的非负金额（元）');
+        tier = parsed.value;
+      }
+      const inScope = await pool.query(
+        `select 1 from persons p join regions r on r.admdvs = p.admdvs
+          where p.psn_no = $1 and ($2::text is null or p.admdvs = $2 or r.parent = $2)`,
+        [body.psn_no, me.scope_admdvs],
+      );
+      if (!inScope.rowCount) throw new ApiError(404, 'NOT_FOUND', `查无人员 ${body.psn_no}（或不在您的管辖范围）`);
+      try {
+        const enrollment = await enroll(pool, policies, {
+          psnNo: body.psn_no,
+          year: body.year,
+          paidOn,
+          tier,
+          actor: `user:${me.username}`,
+        });
+        return await reply.status(201).send(enrollment);
+      } catch (error) {
+        if (error instanceof SanbaoError) throw new ApiError(400, error.code, error.problems[0]?.message ?? '');
+        throw error;
+      }
+    },
+  );
+
+  app.post(
+    '/api/subsidy-adjustments',
+    { schema: { tags, summary: '按月调整资助（年中新认定人员补享资助）', security } },
+    async (request) => {
+      const me = await authenticate(pool, request);
+      requireRole(me, 'operator');
+      const { month } = parse(
+        z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { message: '应为 yyyy-MM' }) }).strict(),
+        request.body,
+        'body',
+      );
+      if (month > today().slice(0, 7)) throw new ApiError(400, 'DATE_ORDER', `${month} 尚未到来，不能调整`);
+      const result = await adjustSubsidies(pool, policies, {
+        month,
+        region: me.scope_admdvs,
+        actor: `user:${me.username}`,
+      });
+      await pool.query(
+        "insert into audit_log (actor, action, outcome, detail) values ($1, 'subsidy.adjust', 'ok', $2)",
+        [`user:${me.username}`, { month, adjusted: result.adjusted, total: result.total }],
+      );
+      return result;
+    },
+  );
+
+  app.get(
+    '/api/reports/subsidy-roster',
+    { schema: { tags, summary: '资助参保花名册（按乡镇、类别汇总；?format=xlsx）', security } },
+    async (request, reply) => {
+      const me = await authenticate(pool, request);
+      const query = reportQuery(request);
+      const roster = await subsidyRoster(pool, query.year, await reportRegion(pool, me, query.region));
+      if (query.format === 'xlsx')
+        return sendXlsx(reply, `${query.year}年度资助参保花名册`, subsidyRosterSheets(roster));
+      return roster;
+    },
+  );
+
+  app.get(
+    '/api/reports/uninsured-targets',
+    { schema: { tags, summary: '应保尽保：未参保的救助对象（?format=xlsx 供乡镇核实）', security } },
+    async (request, reply) => {
+      const me = await authenticate(pool, request);
+      const query = reportQuery(request);
+      const targets = await uninsuredTargets(
+        pool,
+        query.year,
+        query.date ?? today(),
+        await reportRegion(pool, me, query.region),
+      );
+      if (query.format === 'xlsx') {
+        return sendXlsx(reply, `${query.year}年度应保未保名单`, uninsuredTargetSheets(query.year, targets));
+      }
+      return { year: query.year, count: targets.length, targets };
+    },
+  );
+
+  app.get(
+    '/api/reports/coverage',
+    { schema: { tags, summary: '参保率（按县区、乡镇；?format=xlsx）', security } },
+    async (request, reply) => {
+      const me = await authenticate(pool, request);
+      const query = reportQuery(request);
+      const report = await coverage(
+        pool,
+        query.year,
+        query.date ?? today(),
+        await reportRegion(pool, me, query.region),
+      );
+      if (query.format === 'xlsx')
+        return sendXlsx(reply, `${query.year}年度参保率`, coverageSheets(query.year, report));
+      return { year: query.year, ...report };
+    },
+  );
+}
