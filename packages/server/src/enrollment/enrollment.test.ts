@@ -217,4 +217,28 @@ describe('reports', () => {
     });
     expect((await api('GET', '/api/reports/coverage?year=2027&region=341621')).status).toBe(403);
   });
+
+  it('from a civil-affairs ledger to the roster: a 特困 person imported, enrolled, fully subsidised', async () => {
+    const certno = idNumber('341602', '1950-02-02', '091');
+    const ledger = `身份证号码,姓名,人员类别,认定日期,终止日期,行政区划代码,乡镇（街道）\n${certno},赵老汉,特困人员,2026-02-01,,341602,十八里镇\n`;
+    const imported = await world.app.inject({
+      method: 'POST',
+      url: '/api/ledger-imports?department=civil_affairs&region=341602&date=2026-06-15&mode=atomic',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+      payload: Buffer.from(ledger, 'utf8'),
+    });
+    expect(imported.json()).toMatchObject({ status: 'imported', persons_created: 1, spells_created: 1 });
+    const psnNo = (await world.pool.query<{ psn_no: string }>('select psn_no from persons where certno = $1', [certno]))
+      .rows[0]!.psn_no;
+    // 特困: the whole 320.00 paid by the assistance fund.
+    const enrolled = await api('POST', '/api/enrollments', { psn_no: psnNo, year: 2027, paid_on: '2026-06-15' });
+    expect(enrolled.json).toMatchObject({ subsidy: 32000, person_pays: 0, subsidy_category: 'extreme_poverty' });
+    // Roster 2027: 288.00 + 320.00 = 608.00 from the fund; 32.00 + 0.00 = 32.00 collected; contributions 640.00.
+    const { json } = await api('GET', '/api/reports/subsidy-roster?year=2027');
+    expect(json.totals).toEqual({ persons: 2, contribution: 64000, subsidy: 60800, person_pays: 3200 });
+    expect(json.groups.map((g: { township: string; name: string }) => `${g.township}/${g.name}`)).toEqual([
+      '十八里镇/特困人员',
+      '古井镇/低保对象',
+    ]);
+  });
 });
