@@ -28,6 +28,13 @@ export interface ImportOptions {
 
 const BAR = 30;
 
+/** Lines of a text file (a last line without a newline counts), for the progress bar's total. */
+function lineCount(bytes: Buffer): number {
+  let lines = 0;
+  for (let at = bytes.indexOf(0x0a); at >= 0; at = bytes.indexOf(0x0a, at + 1)) lines++;
+  return bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a ? lines + 1 : lines;
+}
+
 function progressBar(io: Io, total: number | null, interactive: boolean): (rows: number) => void {
   let last = 0;
   return (rows) => {
@@ -85,16 +92,7 @@ export async function importCommand(file: string, options: ImportOptions, io: Io
   try {
     await migrate(pool);
     // CSV: the rows are the lines after the header (quoted line breaks aside); XLSX: counted as read.
-    const total =
-      formatOf(bytes) === 'csv'
-        ? Math.max(
-            0,
-            bytes
-              .toString('latin1')
-              .split('\n')
-              .filter((line) => line.trim() !== '').length - 1,
-          )
-        : null;
+    const total = formatOf(bytes) === 'csv' ? Math.max(0, lineCount(bytes) - 1) : null;
     const progress = progressBar(io, total, io.tty ?? false);
     const result = await importLedger(pool, bytes, {
       department: options.source as Department,

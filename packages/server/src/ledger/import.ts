@@ -24,9 +24,9 @@ import {
 import { from as copyFrom } from 'pg-copy-streams';
 import type pg from 'pg';
 import { connectUnpipelined, inTransaction, type Pool } from '../db/pool.js';
+import { readRows } from './read.js';
 
 type Queryable = pg.ClientBase;
-import { readRows } from './read.js';
 
 export type ImportMode = 'atomic' | 'partial';
 

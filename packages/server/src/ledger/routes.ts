@@ -10,7 +10,7 @@ import { chinaDate } from '../his/protocol.js';
 import { authenticate, requireRole, type User } from '../console/auth.js';
 import { ApiError } from '../console/errors.js';
 import { parse } from '../console/parse.js';
-import { importLedger, type BadRow } from './import.js';
+import { importLedger, type ImportResult } from './import.js';
 import { errorReportXlsx, templateCsv, templateXlsx } from './workbooks.js';
 
 export const LEDGER_BODY_LIMIT = 512 * 1024 * 1024;
@@ -27,19 +27,7 @@ async function requireRegionInScope(pool: Pool, user: User, region: string): Pro
   if (!rowCount) throw new ApiError(403, 'OUT_OF_SCOPE', `区划 ${region} 不存在或不在您的管辖范围`);
 }
 
-function summary(result: {
-  importId: number;
-  status: string;
-  totalRows: number;
-  goodRows: number;
-  badRows: number;
-  personsCreated: number;
-  spellsCreated: number;
-  spellsChanged: number;
-  spellsEnded: number;
-  problems: readonly BadRow[];
-  fileProblem?: { code: string; message: string };
-}): Record<string, unknown> {
+function summary(result: ImportResult): Record<string, unknown> {
   return {
     import_id: result.importId,
     status: result.status,
