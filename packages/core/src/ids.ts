@@ -5,6 +5,13 @@ const CHECK_CODES = '10X98765432';
 
 export type IdProblem = 'format' | 'birth_date' | 'checksum';
 
+/** Each problem's stable error code and Chinese reason, the same wherever an ID number is refused. */
+export const ID_PROBLEMS = {
+  format: { code: 'ID_FORMAT', message: '身份证号码应为 18 位（前 17 位数字，末位数字或 X）' },
+  birth_date: { code: 'ID_BIRTH_DATE', message: '身份证号码中的出生日期无效' },
+  checksum: { code: 'ID_CHECKSUM', message: '身份证号码校验位错误（GB 11643）' },
+} as const satisfies Record<IdProblem, { code: string; message: string }>;
+
 export interface IdInfo {
   region: string;
   birthDate: string; // yyyy-MM-dd

@@ -15,7 +15,7 @@ import {
   type Referral,
 } from './codes.js';
 import { formatPath, problem, SanbaoError, type ErrorCode, type Problem } from './errors.js';
-import { isValidDate, parseIdNumber } from './ids.js';
+import { ID_PROBLEMS, isValidDate, parseIdNumber } from './ids.js';
 import { splitFeeLine } from './fee-lines.js';
 import { formatYuan, parseRatio, parseYuan, type Fen } from './money.js';
 import type { Claim, Person } from './engine/types.js';
@@ -267,13 +267,8 @@ function readPerson(raw: z.output<typeof scenarioSchema>['person'], report: Repo
   let gender: '1' | '2' = '1';
   let birthDate = '';
   if (!id.ok) {
-    const messages = {
-      format: '身份证号码应为 18 位（末位可为 X）',
-      birth_date: '身份证号码中的出生日期无效',
-      checksum: '身份证号码校验位错误（GB 11643）',
-    } as const;
-    const codes = { format: 'ID_FORMAT', birth_date: 'ID_BIRTH_DATE', checksum: 'ID_CHECKSUM' } as const;
-    report(codes[id.problem], `${messages[id.problem]}：${raw.certno}`, ['person', 'certno']);
+    const { code, message } = ID_PROBLEMS[id.problem];
+    report(code, `${message}：${raw.certno}`, ['person', 'certno']);
   } else {
     gender = id.info.gender;
     birthDate = id.info.birthDate;

@@ -3,7 +3,7 @@
  * Chinese reason, so that the department can fix the whole row at once.
  */
 import { CATEGORY_NAMES, type CategoryCode } from '../codes.js';
-import { isValidDate, parseIdNumber } from '../ids.js';
+import { ID_PROBLEMS, isValidDate, parseIdNumber } from '../ids.js';
 import { categoryOfName, DEPARTMENTS, LEDGER_COLUMNS, type Department, type LedgerField } from './template.js';
 
 /** A cell as the file readers give it: text, a number, or a date (spreadsheet date cells). */
@@ -113,13 +113,7 @@ export class LedgerValidator {
     if (typeof rawId === 'number') {
       problem('ID_AS_NUMBER', '身份证号码以数字格式保存，末几位已丢失，请将该列设为文本格式后重新填写');
     } else if (id && !id.ok) {
-      const messages = {
-        format: ['ID_FORMAT', '身份证号码应为 18 位（前 17 位数字，末位数字或 X）'],
-        birth_date: ['ID_BIRTH_DATE', '身份证号码中的出生日期无效'],
-        checksum: ['ID_CHECKSUM', '身份证号码校验位错误（GB 11643）'],
-      } as const;
-      const [code, message] = messages[id.problem];
-      problem(code, message);
+      problem(ID_PROBLEMS[id.problem].code, ID_PROBLEMS[id.problem].message);
     }
 
     const name = cellText(value.name).replace(/\s+/g, ' ');

@@ -1,5 +1,5 @@
 /** 9001 签到 and 1101 人员信息获取. */
-import { activeCategories, CATEGORY_NAMES, parseIdNumber } from '@sanbao/core';
+import { activeCategories, CATEGORY_NAMES, ID_PROBLEMS, parseIdNumber } from '@sanbao/core';
 import { z } from 'zod';
 import { categoriesOf, findPerson, nextId } from '../../store.js';
 import { readInput, type Handler } from '../context.js';
@@ -37,11 +37,7 @@ export const personInfo: Handler = async (context) => {
   const certno = query.mdtrt_cert_type === '01' ? undefined : (query.certno || query.mdtrt_cert_no).toUpperCase();
   if (certno !== undefined) {
     const id = parseIdNumber(certno);
-    if (!id.ok)
-      throw new HisError(
-        id.problem === 'checksum' ? 'ID_CHECKSUM' : id.problem === 'birth_date' ? 'ID_BIRTH_DATE' : 'ID_FORMAT',
-        `身份证号码无效：${certno}`,
-      );
+    if (!id.ok) throw new HisError(ID_PROBLEMS[id.problem].code, `${ID_PROBLEMS[id.problem].message}：${certno}`);
   }
   const found = await context.client.query<{ psn_no: string }>(
     certno === undefined
