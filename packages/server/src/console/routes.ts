@@ -7,6 +7,7 @@ import {
   CATEGORY_NAMES,
   expandTrace,
   isValidDate,
+  ID_PROBLEMS,
   maskIdNumber,
   parseIdNumber,
   processInfo,
@@ -20,11 +21,7 @@ import type { Pool } from '../db/pool.js';
 import { authenticate, createUser, login, requireRole, ROLE_NAMES, type User } from './auth.js';
 import { ApiError } from './errors.js';
 import { parse } from './parse.js';
-
-/** SQL: is the person's region (column) inside the user's scope (parameter $n)? */
-function inScope(column: string, parameter: number): string {
-  return `($${parameter}::text is null or ${column} = $${parameter} or exists (select 1 from regions r where r.admdvs = ${column} and r.parent = $${parameter}))`;
-}
+import { inScope, requirePersonInScope, requireRegionInScope } from './scope.js';
 
 async function audit(pool: Pool, user: User, action: string, detail: Record<string, unknown>): Promise<void> {
   await pool.query("insert into audit_log (actor, action, outcome, detail) values ($1, $2, 'ok', $3)", [
@@ -181,19 +178,10 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
       );
       const id = parseIdNumber(body.certno);
       if (!id.ok) {
-        const codes = {
-          format: ['ID_FORMAT', '身份证号码应为 18 位'],
-          birth_date: ['ID_BIRTH_DATE', '身份证号码中的出生日期无效'],
-          checksum: ['ID_CHECKSUM', '身份证号码校验位错误（GB 11643）'],
-        } as const;
-        const [code, message] = codes[id.problem];
+        const { code, message } = ID_PROBLEMS[id.problem];
         throw new ApiError(400, code, `body.certno：${message}`);
       }
-      const region = await pool.query(`select 1 from regions r where r.admdvs = $2 and ${inScope('r.admdvs', 1)}`, [
-        me.scope_admdvs,
-        body.admdvs,
-      ]);
-      if (!region.rowCount) throw new ApiError(403, 'OUT_OF_SCOPE', `区划 ${body.admdvs} 不存在或不在您的管辖范围`);
+      await requireRegionInScope(pool, me, body.admdvs);
       const certno = body.certno.toUpperCase();
       const psnNo = `P${body.admdvs}${Date.now().toString().slice(-8)}${Math.floor(Math.random() * 10)}`;
       const inserted = await pool.query(
@@ -231,11 +219,7 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
         request.body,
         'body',
       );
-      const person = await pool.query(`select 1 from persons p where p.psn_no = $2 and ${inScope('p.admdvs', 1)}`, [
-        me.scope_admdvs,
-        psnNo,
-      ]);
-      if (!person.rowCount) throw new ApiError(404, 'NOT_FOUND', `查无人员 ${psnNo}（或不在您的管辖范围）`);
+      await requirePersonInScope(pool, me, psnNo);
       const { rows } = await pool.query(
         'insert into person_categories (psn_no, code, begin_date, end_date, source_dept) values ($1, $2, $3, $4, $5) returning spell_id',
         [psnNo, body.code, body.begin, body.end, body.source_dept],

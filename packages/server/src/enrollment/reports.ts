@@ -4,12 +4,9 @@
  * Amounts are summed in fen by the database; rates are basis points rounded half-up.
  */
 import { CATEGORY_NAMES, maskIdNumber, type CategoryCode, type Fen } from '@sanbao/core';
+import { inScope } from '../console/scope.js';
 import type { Pool } from '../db/pool.js';
 import type { Sheet } from '../xlsx.js';
-
-/** SQL: is a person's county (column) inside the region $n (null: everywhere)? */
-const inRegion = (column: string, parameter: number): string =>
-  `($${parameter}::text is null or ${column} = $${parameter} or exists (select 1 from regions g where g.admdvs = ${column} and g.parent = $${parameter}))`;
 
 const categoryName = (code: string | null): string =>
   code === null ? '' : (CATEGORY_NAMES[code as CategoryCode] ?? code);
@@ -43,7 +40,7 @@ export async function subsidyRoster(pool: Pool, year: number, region: string | n
     `select p.admdvs, r.name as county, p.township, p.psn_no, p.psn_name, p.certno, e.subsidy_category as category,
             e.contribution, e.subsidy, e.person_pays
        from enrollments e join persons p on p.psn_no = e.psn_no join regions r on r.admdvs = p.admdvs
-      where e.year = $1 and e.subsidy > 0 and ${inRegion('p.admdvs', 2)}
+      where e.year = $1 and e.subsidy > 0 and ${inScope('p.admdvs', 2)}
       order by p.admdvs, p.township, e.subsidy_category, p.psn_no`,
     [year, region],
   );
@@ -176,7 +173,7 @@ export async function uninsuredTargets(
             (select max(e.year) from enrollments e where e.psn_no = p.psn_no and e.year < $1) as last_year
        from person_categories c join persons p on p.psn_no = c.psn_no join regions r on r.admdvs = p.admdvs
       where c.code <> 'ordinary' and c.begin_date <= $2::date and (c.end_date is null or c.end_date >= $2::date)
-        and ${inRegion('p.admdvs', 3)}
+        and ${inScope('p.admdvs', 3)}
         and not exists (select 1 from enrollments e where e.psn_no = p.psn_no and e.year = $1)
       group by p.psn_no, r.name
       order by p.admdvs, p.township, p.psn_no`,
@@ -277,7 +274,7 @@ export async function coverage(
               exists (select 1 from enrollments e where e.psn_no = p.psn_no and e.year = $1) as insured,
               exists (select 1 from person_categories c where c.psn_no = p.psn_no and c.code <> 'ordinary'
                          and c.begin_date <= $2::date and (c.end_date is null or c.end_date >= $2::date)) as target
-         from persons p where ${inRegion('p.admdvs', 3)})
+         from persons p where ${inScope('p.admdvs', 3)})
      select x.admdvs, r.name as county, x.township, count(*)::int as residents, count(*) filter (where insured)::int as insured,
             count(*) filter (where target)::int as targets, count(*) filter (where target and insured)::int as targets_insured
        from people x join regions r on r.admdvs = x.admdvs

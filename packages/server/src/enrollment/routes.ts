@@ -1,14 +1,15 @@
 /** Enrollment, the monthly subsidy adjustment and the enrollment reports (JSON or XLSX) over the console API. */
 import { isValidDate, parseYuan, SanbaoError } from '@sanbao/core';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Pool } from '../db/pool.js';
 import { authenticate, requireRole, type User } from '../console/auth.js';
 import { ApiError } from '../console/errors.js';
 import { parse } from '../console/parse.js';
+import { requirePersonInScope, requireRegionInScope } from '../console/scope.js';
 import { chinaDate } from '../his/protocol.js';
 import type { PolicyRegistry } from '../policies.js';
-import { workbookXlsx, type Sheet } from '../xlsx.js';
+import { sendXlsx, workbookXlsx } from '../xlsx.js';
 import {
   coverage,
   coverageSheets,
@@ -19,26 +20,14 @@ import {
 } from './reports.js';
 import { adjustSubsidies, enroll } from './service.js';
 
-const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const isoDate = z.string().refine(isValidDate, { message: '应为 yyyy-MM-dd 格式的有效日期' });
 const year = z.coerce.number().int().min(2000).max(2100);
 
 /** The region a report covers: the one asked for, which must lie in the user's scope, or the whole scope. */
 async function reportRegion(pool: Pool, user: User, asked: string | undefined): Promise<string | null> {
   if (asked === undefined) return user.scope_admdvs;
-  const { rowCount } = await pool.query(
-    'select 1 from regions r where r.admdvs = $1 and ($2::text is null or r.admdvs = $2 or r.parent = $2)',
-    [asked, user.scope_admdvs],
-  );
-  if (!rowCount) throw new ApiError(403, 'OUT_OF_SCOPE', `区划 ${asked} 不存在或不在您的管辖范围`);
+  await requireRegionInScope(pool, user, asked);
   return asked;
-}
-
-async function sendXlsx(reply: FastifyReply, name: string, sheets: Sheet[]): Promise<FastifyReply> {
-  return reply
-    .header('content-type', XLSX_TYPE)
-    .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(`${name}.xlsx`)}`)
-    .send(await workbookXlsx(sheets));
 }
 
 export function registerEnrollmentRoutes(
@@ -99,12 +88,7 @@ export function registerEnrollmentRoutes(
         if (!parsed.ok) throw new ApiError(400, 'AMOUNT_FORMAT', 'body.tier：应为不超过两位小数的非负金额（元）');
         tier = parsed.value;
       }
-      const inScope = await pool.query(
-        `select 1 from persons p join regions r on r.admdvs = p.admdvs
-          where p.psn_no = $1 and ($2::text is null or p.admdvs = $2 or r.parent = $2)`,
-        [body.psn_no, me.scope_admdvs],
-      );
-      if (!inScope.rowCount) throw new ApiError(404, 'NOT_FOUND', `查无人员 ${body.psn_no}（或不在您的管辖范围）`);
+      await requirePersonInScope(pool, me, body.psn_no);
       try {
         const enrollment = await enroll(pool, policies, {
           psnNo: body.psn_no,
@@ -154,7 +138,7 @@ export function registerEnrollmentRoutes(
       const query = reportQuery(request);
       const roster = await subsidyRoster(pool, query.year, await reportRegion(pool, me, query.region));
       if (query.format === 'xlsx')
-        return sendXlsx(reply, `${query.year}年度资助参保花名册`, subsidyRosterSheets(roster));
+        return sendXlsx(reply, `${query.year}年度资助参保花名册`, await workbookXlsx(subsidyRosterSheets(roster)));
       return roster;
     },
   );
@@ -172,7 +156,11 @@ export function registerEnrollmentRoutes(
         await reportRegion(pool, me, query.region),
       );
       if (query.format === 'xlsx') {
-        return sendXlsx(reply, `${query.year}年度应保未保名单`, uninsuredTargetSheets(query.year, targets));
+        return sendXlsx(
+          reply,
+          `${query.year}年度应保未保名单`,
+          await workbookXlsx(uninsuredTargetSheets(query.year, targets)),
+        );
       }
       return { year: query.year, count: targets.length, targets };
     },
@@ -191,7 +179,7 @@ export function registerEnrollmentRoutes(
         await reportRegion(pool, me, query.region),
       );
       if (query.format === 'xlsx')
-        return sendXlsx(reply, `${query.year}年度参保率`, coverageSheets(query.year, report));
+        return sendXlsx(reply, `${query.year}年度参保率`, await workbookXlsx(coverageSheets(query.year, report)));
       return { year: query.year, ...report };
     },
   );

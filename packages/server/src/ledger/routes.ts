@@ -7,25 +7,17 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Pool } from '../db/pool.js';
 import { chinaDate } from '../his/protocol.js';
-import { authenticate, requireRole, type User } from '../console/auth.js';
+import { authenticate, requireRole } from '../console/auth.js';
 import { ApiError } from '../console/errors.js';
 import { parse } from '../console/parse.js';
+import { inScope, requireRegionInScope } from '../console/scope.js';
 import { importLedger, type ImportResult } from './import.js';
+import { sendXlsx, XLSX_TYPE } from '../xlsx.js';
 import { errorReportXlsx, templateCsv, templateXlsx } from './workbooks.js';
 
 export const LEDGER_BODY_LIMIT = 512 * 1024 * 1024;
-const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 const department = z.enum(DEPARTMENT_CODES as [string, ...string[]], { message: '未知的报送部门' });
-
-async function requireRegionInScope(pool: Pool, user: User, region: string): Promise<void> {
-  const { rowCount } = await pool.query(
-    `select 1 from regions r where r.admdvs = $1
-        and ($2::text is null or r.admdvs = $2 or r.parent = $2)`,
-    [region, user.scope_admdvs],
-  );
-  if (!rowCount) throw new ApiError(403, 'OUT_OF_SCOPE', `区划 ${region} 不存在或不在您的管辖范围`);
-}
 
 function summary(result: ImportResult): Record<string, unknown> {
   return {
@@ -166,7 +158,7 @@ export function registerLedgerRoutes(app: FastifyInstance, pool: Pool, clock: ()
       `select import_id, source_dept, region, to_char(ledger_date, 'YYYY-MM-DD') as ledger_date, file_name, mode, status,
               total_rows, good_rows, bad_rows, persons_created, spells_created, spells_changed, spells_ended, actor, at
          from ledger_imports i
-        where $1::text is null or i.region = $1 or exists (select 1 from regions r where r.admdvs = i.region and r.parent = $1)
+        where ${inScope('i.region', 1)}
         order by import_id desc limit 200`,
       [me.scope_admdvs],
     );
@@ -194,13 +186,7 @@ export function registerLedgerRoutes(app: FastifyInstance, pool: Pool, clock: ()
         imported.header,
         problems.rows.map((row) => ({ rowNo: row.row_no, codes: row.codes, reasons: row.reasons, cells: row.cells })),
       );
-      return reply
-        .header('content-type', XLSX_TYPE)
-        .header(
-          'content-disposition',
-          `attachment; filename*=UTF-8''${encodeURIComponent(`台账导入${importId}错误行.xlsx`)}`,
-        )
-        .send(report);
+      return sendXlsx(reply, `台账导入${importId}错误行`, report);
     },
   );
 }

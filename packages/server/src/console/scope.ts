@@ -1,0 +1,28 @@
+/**
+ * Region scope: a user sees and changes only their region and the counties under it; a user without a scope sees
+ * everything. Every console route checks it here.
+ */
+import type { Pool } from '../db/pool.js';
+import type { User } from './auth.js';
+import { ApiError } from './errors.js';
+
+/** SQL: is the region in `column` inside the scope given as parameter $n (null: everywhere)? */
+export function inScope(column: string, parameter: number): string {
+  return `($${parameter}::text is null or ${column} = $${parameter} or exists (select 1 from regions r where r.admdvs = ${column} and r.parent = $${parameter}))`;
+}
+
+export async function requireRegionInScope(pool: Pool, user: User, region: string): Promise<void> {
+  const { rowCount } = await pool.query(`select 1 from regions g where g.admdvs = $2 and ${inScope('g.admdvs', 1)}`, [
+    user.scope_admdvs,
+    region,
+  ]);
+  if (!rowCount) throw new ApiError(403, 'OUT_OF_SCOPE', `区划 ${region} 不存在或不在您的管辖范围`);
+}
+
+export async function requirePersonInScope(pool: Pool, user: User, psnNo: string): Promise<void> {
+  const { rowCount } = await pool.query(`select 1 from persons p where p.psn_no = $2 and ${inScope('p.admdvs', 1)}`, [
+    user.scope_admdvs,
+    psnNo,
+  ]);
+  if (!rowCount) throw new ApiError(404, 'NOT_FOUND', `查无人员 ${psnNo}（或不在您的管辖范围）`);
+}
