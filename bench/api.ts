@@ -5,7 +5,7 @@
  * Writes its figures into docs/BENCHMARKS.md between the bench:api markers.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +19,7 @@ import {
   seedDemo,
   startEmbeddedPostgres,
 } from '@sanbao/server';
+import { publish } from './benchmarks-doc.js';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 20);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 16);
@@ -223,13 +224,7 @@ try {
     `| one settlement | ${perSettlement(settlementCpu.machine)} | ${perSettlement(settlementCpu.platform)} | ${perSettlement(settlementCpu.postgres)} |`,
     `| one pgbench transaction (pgbench itself included) | ${perPgbench} | | |`,
   ].join('\n');
-  process.stdout.write(`${report}\n`);
-  const file = fileURLToPath(new URL('../docs/BENCHMARKS.md', import.meta.url));
-  const text = readFileSync(file, 'utf8');
-  const from = text.indexOf('<!-- bench:api:start -->');
-  const to = text.indexOf('<!-- bench:api:end -->');
-  if (from < 0 || to < 0) throw new Error('docs/BENCHMARKS.md lacks the bench:api markers');
-  writeFileSync(file, `${text.slice(0, from + '<!-- bench:api:start -->'.length)}\n${report}\n${text.slice(to)}`);
+  publish('api', report);
 } finally {
   await pool.end();
   await database.stop();

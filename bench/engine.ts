@@ -3,9 +3,7 @@
  * over a generated year of claims: mixed regions, categories, encounter types and a heavy-tailed cost distribution.
  * Writes its figures into docs/BENCHMARKS.md between the bench:engine markers.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import {
   emptyYearToDate,
   listBuiltInPolicies,
@@ -18,6 +16,7 @@ import {
   type Person,
   type Policy,
 } from '@sanbao/core';
+import { publish } from './benchmarks-doc.js';
 
 const CLAIMS = Number(process.env['BENCH_CLAIMS'] ?? 1_000_000);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
@@ -162,13 +161,4 @@ const report = [
   `| without trace | ${format(plain.best)} | ${format(plain.median)} | ≥ 1,000,000 |`,
   `| with trace | ${format(traced.best)} | ${format(traced.median)} | ≥ 200,000 |`,
 ].join('\n');
-console.log(report);
-
-const file = fileURLToPath(new URL('../docs/BENCHMARKS.md', import.meta.url));
-const text = readFileSync(file, 'utf8');
-const start = '<!-- bench:engine:start -->';
-const end = '<!-- bench:engine:end -->';
-const from = text.indexOf(start);
-const to = text.indexOf(end);
-if (from < 0 || to < 0) throw new Error(`docs/BENCHMARKS.md lacks the ${start} … ${end} markers`);
-writeFileSync(file, `${text.slice(0, from + start.length)}\n${report}\n${text.slice(to)}`);
+publish('engine', report);

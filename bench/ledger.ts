@@ -5,12 +5,12 @@
  * 1% new, 1% ended) and the same file again. Writes its figures into docs/BENCHMARKS.md between the bench:ledger
  * markers.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { checkDigit, seededRandom } from '@sanbao/core';
 import { createPool, freePort, importLedger, migrate, startEmbeddedPostgres, type ImportResult } from '@sanbao/server';
+import { publish } from './benchmarks-doc.js';
 
 const ROWS = Number(process.env['BENCH_ROWS'] ?? 1_000_000);
 const COUNTIES = ['341602', '341621', '341622', '341623'];
@@ -110,13 +110,7 @@ try {
     '',
     `Target: 1,000,000 rows in under 60 s. Spells in the register afterwards: ${spells.toLocaleString('en-US')}.`,
   ].join('\n');
-  process.stdout.write(`${report}\n`);
-  const docs = fileURLToPath(new URL('../docs/BENCHMARKS.md', import.meta.url));
-  const text = readFileSync(docs, 'utf8');
-  const from = text.indexOf('<!-- bench:ledger:start -->');
-  const to = text.indexOf('<!-- bench:ledger:end -->');
-  if (from < 0 || to < 0) throw new Error('docs/BENCHMARKS.md lacks the bench:ledger markers');
-  writeFileSync(docs, `${text.slice(0, from + '<!-- bench:ledger:start -->'.length)}\n${report}\n${text.slice(to)}`);
+  publish('ledger', report);
 } finally {
   await pool.end();
   await database.stop();
