@@ -17,19 +17,12 @@ import {
 } from '@sanbao/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { audit } from '../audit.js';
 import type { Pool } from '../db/pool.js';
 import { authenticate, createUser, login, requireRole, ROLE_NAMES, type User } from './auth.js';
 import { ApiError } from './errors.js';
 import { parse } from './parse.js';
 import { inScope, requirePersonInScope, requireRegionInScope } from './scope.js';
-
-async function audit(pool: Pool, user: User, action: string, detail: Record<string, unknown>): Promise<void> {
-  await pool.query("insert into audit_log (actor, action, outcome, detail) values ($1, $2, 'ok', $3)", [
-    `user:${user.username}`,
-    action,
-    detail,
-  ]);
-}
 
 const page = z.object({
   page: z.coerce.number().int().min(1).default(1),
@@ -189,7 +182,7 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
         [psnNo, certno, body.psn_name, id.info.gender, id.info.birthDate, body.admdvs, body.township],
       );
       if (!inserted.rowCount) throw new ApiError(409, 'DUPLICATE', '该身份证号码已登记');
-      await audit(pool, me, 'person.create', { psn_no: psnNo, certno: maskIdNumber(certno) });
+      await audit(pool, `user:${me.username}`, 'person.create', { psn_no: psnNo, certno: maskIdNumber(certno) });
       return reply
         .status(201)
         .send({ psn_no: psnNo, certno: maskIdNumber(certno), gend: id.info.gender, brdy: id.info.birthDate });
@@ -224,7 +217,7 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
         'insert into person_categories (psn_no, code, begin_date, end_date, source_dept) values ($1, $2, $3, $4, $5) returning spell_id',
         [psnNo, body.code, body.begin, body.end, body.source_dept],
       );
-      await audit(pool, me, 'category.add', { psn_no: psnNo, ...body });
+      await audit(pool, `user:${me.username}`, 'category.add', { psn_no: psnNo, ...body });
       return reply.status(201).send({
         spell_id: (rows[0] as { spell_id: number }).spell_id,
         ...body,
@@ -328,7 +321,11 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
       },
       body.password,
     );
-    await audit(pool, me, 'user.create', { username: body.username, role: body.role, scope_admdvs: body.scope_admdvs });
+    await audit(pool, `user:${me.username}`, 'user.create', {
+      username: body.username,
+      role: body.role,
+      scope_admdvs: body.scope_admdvs,
+    });
     return reply.status(201).send({
       username: body.username,
       role: body.role,

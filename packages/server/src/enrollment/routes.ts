@@ -2,6 +2,7 @@
 import { isValidDate, parseYuan, SanbaoError } from '@sanbao/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { audit } from '../audit.js';
 import type { Pool } from '../db/pool.js';
 import { authenticate, requireRole, type User } from '../console/auth.js';
 import { ApiError } from '../console/errors.js';
@@ -122,10 +123,11 @@ export function registerEnrollmentRoutes(
         region: me.scope_admdvs,
         actor: `user:${me.username}`,
       });
-      await pool.query(
-        "insert into audit_log (actor, action, outcome, detail) values ($1, 'subsidy.adjust', 'ok', $2)",
-        [`user:${me.username}`, { month, adjusted: result.adjusted, total: result.total }],
-      );
+      await audit(pool, `user:${me.username}`, 'subsidy.adjust', {
+        month,
+        adjusted: result.adjusted,
+        total: result.total,
+      });
       return result;
     },
   );

@@ -11,6 +11,7 @@ import {
   type Fen,
   type PolicyAtDate,
 } from '@sanbao/core';
+import { audit } from '../audit.js';
 import { inTransaction, type Pool, type PoolClient } from '../db/pool.js';
 import { ApiError } from '../console/errors.js';
 import type { PolicyRegistry } from '../policies.js';
@@ -113,13 +114,12 @@ export async function enroll(
     if (!enrollment)
       throw new ApiError(409, 'ALREADY_ENROLLED', `人员 ${request.psnNo} 已参加 ${request.year} 年度城乡居民医保`);
     await postSubsidy(client, request.psnNo, `EN${request.year}`, request.year, subsidy.subsidy);
-    await client.query(
-      "insert into audit_log (actor, action, outcome, detail) values ($1, 'enrollment.create', 'ok', $2)",
-      [
-        request.actor,
-        { psn_no: request.psnNo, year: request.year, subsidy: subsidy.subsidy, category: subsidy.category },
-      ],
-    );
+    await audit(client, request.actor, 'enrollment.create', {
+      psn_no: request.psnNo,
+      year: request.year,
+      subsidy: subsidy.subsidy,
+      category: subsidy.category,
+    });
     return enrollment;
   });
 }

@@ -6,6 +6,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { formatPath, describeIssue, SanbaoError } from '@sanbao/core';
+import { audit } from '../audit.js';
 import { sendTogether, type Pool, type PoolClient } from '../db/pool.js';
 import type { PolicyRegistry } from '../policies.js';
 import type { Handler, HandlerResult, HisContext, Institution } from './context.js';
@@ -195,7 +196,7 @@ export async function callService(
     return { status: 200, reply: await runOnce(deps, institution, envelope, transaction.handler, received) };
   } catch (error) {
     const refusal = asRefusal(error);
-    await audit(
+    await auditRefusal(
       deps.pool,
       institution?.fixmedins_code ?? readCredential(authorization)?.fixmedinsCode ?? 'anonymous',
       envelope,
@@ -320,13 +321,17 @@ async function storedReply(client: PoolClient, institution: Institution, envelop
   return stored.reply;
 }
 
-async function audit(pool: Pool, actor: string, envelope: Envelope | undefined, refusal: HisError): Promise<void> {
-  await pool
-    .query('insert into audit_log (actor, action, outcome, detail) values ($1, $2, $3, $4)', [
-      `his:${actor}`,
-      `callService ${envelope?.infno ?? '?'}`,
-      refusal.code,
-      { msgid: envelope?.msgid ?? null, message: refusal.message },
-    ])
-    .catch(() => undefined);
+async function auditRefusal(
+  pool: Pool,
+  actor: string,
+  envelope: Envelope | undefined,
+  refusal: HisError,
+): Promise<void> {
+  await audit(
+    pool,
+    `his:${actor}`,
+    `callService ${envelope?.infno ?? '?'}`,
+    { msgid: envelope?.msgid ?? null, message: refusal.message },
+    refusal.code,
+  ).catch(() => undefined);
 }

@@ -5,6 +5,7 @@
 import { CATEGORY_NAMES, DEPARTMENT_CODES, DEPARTMENTS, isValidDate, type CategoryCode } from '@sanbao/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { audit } from '../audit.js';
 import type { Pool } from '../db/pool.js';
 import { chinaDate } from '../his/protocol.js';
 import { authenticate, requireRole } from '../console/auth.js';
@@ -128,13 +129,12 @@ export function registerLedgerRoutes(app: FastifyInstance, pool: Pool, clock: ()
           fileName: query.file_name,
           actor: `user:${me.username}`,
         });
-        await pool.query(
-          "insert into audit_log (actor, action, outcome, detail) values ($1, 'ledger.import', $2, $3)",
-          [
-            `user:${me.username}`,
-            result.status === 'refused' ? 'refused' : 'ok',
-            { import_id: result.importId, ...query, rows: result.totalRows, bad_rows: result.badRows },
-          ],
+        await audit(
+          pool,
+          `user:${me.username}`,
+          'ledger.import',
+          { import_id: result.importId, ...query, rows: result.totalRows, bad_rows: result.badRows },
+          result.status === 'refused' ? 'refused' : 'ok',
         );
         if (result.status === 'refused') {
           const message = result.fileProblem
