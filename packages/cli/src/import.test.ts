@@ -10,6 +10,22 @@ import { run } from './main.js';
 let world: World;
 const folder = mkdtempSync(join(tmpdir(), 'sanbao-cli-import-'));
 
+/** june.csv imported for rural revitalization in 341602, on a ledger date and in a mode. */
+function importJune(date: string, mode: string): Promise<{ code: number; out: string; err: string }> {
+  return sanbao(
+    'import',
+    'june.csv',
+    '--source',
+    'rural_revitalization',
+    '--region',
+    '341602',
+    '--date',
+    date,
+    '--mode',
+    mode,
+  );
+}
+
 async function sanbao(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
@@ -47,18 +63,7 @@ describe('sanbao import', () => {
       join(folder, 'june.csv'),
       `${header}\n${good},孙国强,监测对象,2026-03-01,,341602,古井镇\n${badChecksum},钱多多,监测对象,2026-03-01,,341602,古井镇\n`,
     );
-    const { code, out, err } = await sanbao(
-      'import',
-      'june.csv',
-      '--source',
-      'rural_revitalization',
-      '--region',
-      '341602',
-      '--date',
-      '2026-06-01',
-      '--mode',
-      'partial',
-    );
+    const { code, out, err } = await importJune('2026-06-01', 'partial');
     expect(code).toBe(0);
     expect(out).toContain('共 2 行：正确 1 行，有误 1 行');
     expect(out).toContain('新增人员 1，新增类别 1，变更类别 0，终止类别 0');
@@ -81,18 +86,7 @@ describe('sanbao import', () => {
 
   it('atomic: the same bad file is refused whole, exit code 1', async () => {
     const before = Number((await world.pool.query('select count(*) from person_categories')).rows[0].count);
-    const { code, out } = await sanbao(
-      'import',
-      'june.csv',
-      '--source',
-      'rural_revitalization',
-      '--region',
-      '341602',
-      '--date',
-      '2026-06-02',
-      '--mode',
-      'atomic',
-    );
+    const { code, out } = await importJune('2026-06-02', 'atomic');
     expect(code).toBe(1);
     expect(out).toContain('台账未导入，未写入任何数据');
     expect(Number((await world.pool.query('select count(*) from person_categories')).rows[0].count)).toBe(before);

@@ -9,8 +9,8 @@ import {
   PEOPLE,
   type World,
   registerVisit,
+  signIn,
 } from '../test-support/world.js';
-import { createUser } from './auth.js';
 
 let world: World;
 const tokens: Record<string, string> = {};
@@ -35,29 +35,13 @@ beforeAll(async () => {
   await world.pool.query(
     "insert into regions (admdvs, name, parent, policy_id) values ('341621', '涡阳县', '341600', 'anhui/bozhou')",
   );
-  await createUser(
-    world.pool,
+  for (const user of [
     { username: 'admin', display_name: '管理员', role: 'administrator', scope_admdvs: null },
-    'admin-password',
-  );
-  await createUser(
-    world.pool,
     { username: 'clerk', display_name: '谯城经办', role: 'operator', scope_admdvs: '341602' },
-    'clerk-password',
-  );
-  await createUser(
-    world.pool,
     { username: 'viewer', display_name: '市局查询', role: 'read_only', scope_admdvs: '341600' },
-    'viewer-password',
-  );
-  await createUser(
-    world.pool,
     { username: 'guoyang', display_name: '涡阳经办', role: 'operator', scope_admdvs: '341621' },
-    'guoyang-password',
-  );
-  for (const name of ['admin', 'clerk', 'viewer', 'guoyang']) {
-    const { json } = await api('POST', '/api/login', undefined, { username: name, password: `${name}-password` });
-    tokens[name] = json.token as string;
+  ] as const) {
+    tokens[user.username] = await signIn(world, user);
   }
 });
 afterAll(async () => {

@@ -4,8 +4,7 @@
  */
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser } from '../console/auth.js';
-import { counts, createWorld, idNumber, type World } from '../test-support/world.js';
+import { counts, createWorld, idNumber, signIn, type World } from '../test-support/world.js';
 
 let world: World;
 let token = '';
@@ -34,18 +33,12 @@ async function postings(psnNo: string): Promise<{ account: string; amount: numbe
 
 beforeAll(async () => {
   world = await createWorld('enrollment');
-  await createUser(
-    world.pool,
-    { username: 'clerk', display_name: '谯城经办', role: 'operator', scope_admdvs: '341602' },
-    'clerk-password',
-  );
-  token = (
-    await world.app.inject({
-      method: 'POST',
-      url: '/api/login',
-      payload: { username: 'clerk', password: 'clerk-password' },
-    })
-  ).json<{ token: string }>().token;
+  token = await signIn(world, {
+    username: 'clerk',
+    display_name: '谯城经办',
+    role: 'operator',
+    scope_admdvs: '341602',
+  });
 });
 afterAll(async () => {
   await world.close();

@@ -4,8 +4,7 @@
  */
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser } from '../console/auth.js';
-import { counts, createWorld, idNumber, PEOPLE, type World } from '../test-support/world.js';
+import { counts, createWorld, idNumber, PEOPLE, signIn, type World } from '../test-support/world.js';
 
 let world: World;
 const tokens: Record<string, string> = {};
@@ -63,24 +62,18 @@ beforeAll(async () => {
   await world.pool.query(
     "insert into regions (admdvs, name, parent, policy_id) values ('341621', '涡阳县', '341600', 'anhui/bozhou')",
   );
-  await createUser(
-    world.pool,
-    { username: 'clerk', display_name: '谯城经办', role: 'operator', scope_admdvs: '341602' },
-    'clerk-password',
-  );
-  await createUser(
-    world.pool,
-    { username: 'viewer', display_name: '市局查询', role: 'read_only', scope_admdvs: '341600' },
-    'viewer-password',
-  );
-  for (const name of ['clerk', 'viewer']) {
-    const response = await world.app.inject({
-      method: 'POST',
-      url: '/api/login',
-      payload: { username: name, password: `${name}-password` },
-    });
-    tokens[name] = response.json<{ token: string }>().token;
-  }
+  tokens['clerk'] = await signIn(world, {
+    username: 'clerk',
+    display_name: '谯城经办',
+    role: 'operator',
+    scope_admdvs: '341602',
+  });
+  tokens['viewer'] = await signIn(world, {
+    username: 'viewer',
+    display_name: '市局查询',
+    role: 'read_only',
+    scope_admdvs: '341600',
+  });
 });
 afterAll(async () => {
   await world.close();

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { buildApp } from '../app.js';
+import { createUser, type User } from '../console/auth.js';
 import { createPool, type Pool } from '../db/pool.js';
 import { hashSecret } from '../his/endpoint.js';
 import { PolicyRegistry } from '../policies.js';
@@ -185,4 +186,15 @@ export async function registerVisit(
   const registration = await call(world, envelope('2201', { data }, { institution: institution.code }), institution);
   if (registration.infcode !== 0) throw new Error(registration.err_msg);
   return registration.output['data'].mdtrt_id as string;
+}
+
+/** A console user created and signed in (password `<username>-password`); returns the bearer token. */
+export async function signIn(world: World, user: User): Promise<string> {
+  await createUser(world.pool, user, `${user.username}-password`);
+  const response = await world.app.inject({
+    method: 'POST',
+    url: '/api/login',
+    payload: { username: user.username, password: `${user.username}-password` },
+  });
+  return response.json<{ token: string }>().token;
 }
