@@ -34,7 +34,27 @@ export { settleSequence } from './engine/sequence.js';
 export { shiftYearToDate } from './engine/year-to-date.js';
 export { expandTrace, storeTrace, type StoredTrace } from './engine/stored-trace.js';
 export { coverageStart, premiumSubsidy, type SubsidyResult } from './benefits/subsidy.js';
-export { assessWarning, type WarningAssessment } from './benefits/warning.js';
+export {
+  assessWarning,
+  classifyWarning,
+  levelOf,
+  LEVEL_RANK,
+  lowestThreshold,
+  measuredAmount,
+  nextLevel,
+  populationOf,
+  type LevelCause,
+  type WarningAssessment,
+  type WarningPopulation,
+} from './warning/levels.js';
+export { addDays, CADENCE_NAMES, dueOnOrAfter, dueOnOrBefore, isDue } from './warning/schedule.js';
+export {
+  nextStatuses,
+  refuseTransition,
+  WARNING_STATUS_CODES,
+  WARNING_STATUSES,
+  type WarningStatus,
+} from './warning/workflow.js';
 export { parseScenario, type Scenario, type ScenarioPerson } from './scenario.js';
 export {
   categoryOfName,

@@ -9,6 +9,7 @@ import { registerLedgerRoutes } from './ledger/routes.js';
 import { registerConsoleRoutes } from './console/routes.js';
 import { callService, errorReply, TRANSACTIONS } from './his/endpoint.js';
 import type { PolicyRegistry } from './policies.js';
+import { registerWarningRoutes } from './warnings/routes.js';
 
 export interface AppOptions {
   pool: Pool;
@@ -137,5 +138,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerConsoleRoutes(app, options.pool);
   registerLedgerRoutes(app, options.pool, clock);
   registerEnrollmentRoutes(app, options.pool, options.policies, clock);
+  registerWarningRoutes(app, options.pool, options.policies, clock);
   return app;
 }

@@ -15,6 +15,9 @@ export interface Config {
   /** Largest request body accepted, in bytes. */
   bodyLimit: number;
   logLevel: string;
+  /** How often the scheduler looks for due screening and feedback, and the webhook outbox for due deliveries. */
+  jobsIntervalMs: number;
+  webhooksIntervalMs: number;
 }
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -30,5 +33,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoPersons: Number(env['SANBAO_DEMO_PERSONS'] ?? 30000),
     bodyLimit: Number(env['SANBAO_BODY_LIMIT'] ?? 1_048_576),
     logLevel: env['LOG_LEVEL'] ?? 'info',
+    jobsIntervalMs: Number(env['SANBAO_JOBS_INTERVAL_S'] ?? 60) * 1000,
+    webhooksIntervalMs: Number(env['SANBAO_WEBHOOKS_INTERVAL_S'] ?? 5) * 1000,
   };
 }

@@ -8,6 +8,7 @@ import { createPool, type Pool } from './db/pool.js';
 import { ROLE_NAMES } from './console/auth.js';
 import { DEMO_USERS, seedDemo } from './demo/seed.js';
 import { PolicyRegistry } from './policies.js';
+import { startBackgroundWork } from './warnings/jobs.js';
 
 export interface Platform {
   url: string;
@@ -47,6 +48,12 @@ export async function startPlatform(config: Config, log: (line: string) => void)
   }
   const app = await buildApp({ pool, policies, bodyLimit: config.bodyLimit, logLevel: config.logLevel });
   const address = await app.listen({ port: config.port, host: config.host });
+  const background = startBackgroundWork(
+    pool,
+    policies,
+    { jobsMs: config.jobsIntervalMs, webhooksMs: config.webhooksIntervalMs },
+    log,
+  );
   log(
     `平台已启动：${address}  HIS 接口 ${address}/fsi/api/rsfComIfsService/callService  接口文档 ${address}/docs  健康检查 ${address}/healthz`,
   );
@@ -56,6 +63,7 @@ export async function startPlatform(config: Config, log: (line: string) => void)
     pool,
     embedded,
     stop: async () => {
+      await background.stop();
       await app.close();
       await pool.end();
       await embedded?.stop();

@@ -7,7 +7,7 @@ import { claim, fen, person, run } from '../test-support/build.js';
 import { emptyYearToDate } from '../engine/settle.js';
 import { fixture } from '../test-support/fixtures.js';
 import { coverageStart, premiumSubsidy } from './subsidy.js';
-import { assessWarning } from './warning.js';
+import { assessWarning } from '../warning/levels.js';
 
 const spells = (code: CategoryCode): readonly CategorySpell[] => person([code]).categories;
 

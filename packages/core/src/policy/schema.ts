@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { CATEGORY_CODES, ENCOUNTER_TYPES, INSTITUTION_LEVELS } from '../codes.js';
 import { parseRatio, parseYuan } from '../money.js';
 import { isValidDate } from '../ids.js';
+import { DEPARTMENT_CODES, type Department } from '../ledger/template.js';
 
 function missing(ctx: z.RefinementCtx): never {
   ctx.addIssue({ code: 'custom', message: '缺少必填项', input: undefined });
@@ -223,6 +224,8 @@ const warning = z
       )
       .min(1),
     feedback: z.object({ blue: cadence, yellow: cadence, red: cadence }).strict(),
+    /** The department warnings are fed back to, with the person's township. */
+    department: z.enum(DEPARTMENT_CODES as [Department, ...Department[]]),
   })
   .strict();
 

@@ -11,6 +11,10 @@ export interface User {
   display_name: string;
   role: Role;
   scope_admdvs: string | null;
+  /** A township user (乡镇): within the county, only that township's warnings. */
+  township?: string | null;
+  /** A department user (乡村振兴、民政 …): only the warnings routed to that department. */
+  department?: string | null;
 }
 
 export const ROLE_NAMES: Record<Role, string> = { administrator: '管理员', operator: '经办人员', read_only: '只读' };
@@ -23,8 +27,17 @@ function hashPassword(password: string, salt: string): string {
 export async function createUser(pool: Pool, user: User, password: string): Promise<void> {
   const salt = randomBytes(16).toString('hex');
   await pool.query(
-    'insert into users (username, display_name, role, scope_admdvs, password_salt, password_hash) values ($1, $2, $3, $4, $5, $6)',
-    [user.username, user.display_name, user.role, user.scope_admdvs, salt, hashPassword(password, salt)],
+    'insert into users (username, display_name, role, scope_admdvs, township, department, password_salt, password_hash) values ($1, $2, $3, $4, $5, $6, $7, $8)',
+    [
+      user.username,
+      user.display_name,
+      user.role,
+      user.scope_admdvs,
+      user.township ?? null,
+      user.department ?? null,
+      salt,
+      hashPassword(password, salt),
+    ],
   );
 }
 
@@ -34,7 +47,7 @@ export async function login(
   password: string,
 ): Promise<{ token: string; user: User; expiresAt: Date }> {
   const { rows } = await pool.query<User & { password_salt: string; password_hash: string; active: boolean }>(
-    'select username, display_name, role, scope_admdvs, password_salt, password_hash, active from users where username = $1',
+    'select username, display_name, role, scope_admdvs, township, department, password_salt, password_hash, active from users where username = $1',
     [username],
   );
   const found = rows[0];
@@ -56,6 +69,8 @@ export async function login(
       display_name: found.display_name,
       role: found.role,
       scope_admdvs: found.scope_admdvs,
+      township: found.township ?? null,
+      department: found.department ?? null,
     },
     expiresAt,
   };
@@ -67,7 +82,7 @@ export async function authenticate(pool: Pool, request: FastifyRequest): Promise
   if (!header?.startsWith('Bearer '))
     throw new ApiError(401, 'AUTH_REQUIRED', '请先登录（Authorization: Bearer 令牌）');
   const { rows } = await pool.query<User>(
-    `select u.username, u.display_name, u.role, u.scope_admdvs from sessions s join users u using (username)
+    `select u.username, u.display_name, u.role, u.scope_admdvs, u.township, u.department from sessions s join users u using (username)
       where s.token_sha256 = $1 and s.expires_at > now() and u.active`,
     [createHash('sha256').update(header.slice(7)).digest('hex')],
   );

@@ -5,6 +5,7 @@
 import {
   CATEGORY_CODES,
   CATEGORY_NAMES,
+  DEPARTMENT_CODES,
   expandTrace,
   isValidDate,
   ID_PROBLEMS,
@@ -295,6 +296,8 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
             .string()
             .regex(/^\d{6}$/)
             .nullable(),
+          township: z.string().min(1).max(40).nullable().default(null),
+          department: z.enum(DEPARTMENT_CODES).nullable().default(null),
           password: z.string().min(8, { message: '密码至少 8 位' }),
         })
         .strict(),
@@ -309,6 +312,8 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
       if (body.scope_admdvs === null || !allowed.rowCount)
         throw new ApiError(403, 'OUT_OF_SCOPE', '不能创建超出自己管辖范围的用户');
     }
+    if (body.township !== null && body.scope_admdvs === null)
+      throw new ApiError(400, 'SCHEMA', 'body.township：乡镇用户须同时指定所属县（scope_admdvs）');
     const exists = await pool.query('select 1 from users where username = $1', [body.username]);
     if (exists.rowCount) throw new ApiError(409, 'DUPLICATE', `用户名 ${body.username} 已存在`);
     await createUser(
@@ -318,6 +323,8 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
         display_name: body.display_name,
         role: body.role,
         scope_admdvs: body.scope_admdvs,
+        township: body.township,
+        department: body.department,
       },
       body.password,
     );
@@ -325,12 +332,16 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
       username: body.username,
       role: body.role,
       scope_admdvs: body.scope_admdvs,
+      township: body.township,
+      department: body.department,
     });
     return reply.status(201).send({
       username: body.username,
       role: body.role,
       role_name: ROLE_NAMES[body.role],
       scope_admdvs: body.scope_admdvs,
+      township: body.township,
+      department: body.department,
     });
   });
 }

@@ -26,3 +26,15 @@ export async function requirePersonInScope(pool: Pool, user: User, psnNo: string
   ]);
   if (!rowCount) throw new ApiError(404, 'NOT_FOUND', `查无人员 ${psnNo}（或不在您的管辖范围）`);
 }
+
+/**
+ * SQL for warnings (alias `w`): the user's region, and for a township or department user only their township's or
+ * department's; takes parameters $n, $n+1, $n+2, given by warningScopeValues.
+ */
+export function warningInScope(parameter: number): string {
+  return `${inScope('w.admdvs', parameter)} and ($${parameter + 1}::text is null or w.township = $${parameter + 1}) and ($${parameter + 2}::text is null or w.department = $${parameter + 2})`;
+}
+
+export function warningScopeValues(user: User): [string | null, string | null, string | null] {
+  return [user.scope_admdvs, user.township ?? null, user.department ?? null];
+}

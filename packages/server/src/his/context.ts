@@ -26,8 +26,14 @@ export interface HandlerResult {
   output: Record<string, unknown>;
   psnNo?: string | undefined;
   warn?: string;
-  /** A write to send together with the message log and commit (one trip to the database for the three). */
-  deferred?: { name: string; text: string; values: unknown[] };
+  /** Writes to send together with the message log and commit (one trip to the database for all of them). */
+  deferred?: DeferredWrite[];
+}
+
+export interface DeferredWrite {
+  name?: string;
+  text: string;
+  values: unknown[];
 }
 
 export type Handler = (context: HisContext) => Promise<HandlerResult>;

@@ -268,12 +268,12 @@ async function runOnce(
       warn_msg: result.warn ?? '',
       output: result.output,
     };
-    const deferred = result.deferred;
+    const deferred = result.deferred ?? [];
     const [writing, logging, committing] = sendTogether(
       client,
       () =>
         [
-          deferred ? client.query(deferred) : Promise.resolve(),
+          Promise.all(deferred.map((write) => client.query(write))),
           client.query({
             name: 'message-log',
             text: 'insert into message_log (fixmedins_code, msgid, infno, psn_no, request, reply) values ($1, $2, $3, $4, $5, $6)',

@@ -24,6 +24,8 @@ import {
 import type { PoolClient } from '../db/pool.js';
 import type { HandlerResult, HisContext } from '../his/context.js';
 import { chinaDateTime, HisError } from '../his/protocol.js';
+import { lowerWarning, redCrossing } from '../warnings/immediate.js';
+import { levelChangeQuery } from '../warnings/levels.js';
 import { findPerson, lockEncounter, requireStatus, type EncounterRow, type PersonRow } from '../store.js';
 
 export interface Totals {
@@ -308,7 +310,7 @@ export async function settleEncounter(
   // One statement writes the settlement, its postings, the accumulators, the lines and the stay; its foreign-key
   // checks run at the end of the statement, when the settlement row exists.
   // Not sent here: the caller sends it together with the message log and commit.
-  const deferred = {
+  const write = {
     name: 'settlement-write',
     text: `with settlement as (
        insert into settlements (psn_no, setl_id, mdtrt_id, fixmedins_code, kind, year, setl_time, med_type, category, policy_id, policy_fingerprint,
@@ -368,10 +370,11 @@ export async function settleEncounter(
       inpatient && !request.midSettlement,
     ],
   };
+  const red = redCrossing(policy, person, encounter.categories, context.today, before, ytd, setlId);
   return {
     output: { setlinfo: nationalSetlinfo(context, s, person, encounter, setlId), setldetail },
     result,
-    deferred,
+    deferred: red ? [write, levelChangeQuery([red], 'settlement', context.now)] : [write],
   };
 }
 
@@ -439,6 +442,7 @@ export async function cancelSettlement(
   ]);
   await post(client, psnNo, cancelId, original.fixmedins_code, original, -1);
   await storeYearToDate(client, psnNo, restored, -1);
+  await lowerWarning(client, context, person, original.year, restored, cancelId);
   await client.query(
     "update fee_lines set status = 'active', setl_id = null where psn_no = $1 and mdtrt_id = $2 and setl_id = $3",
     [psnNo, mdtrtId, setlId],

@@ -198,3 +198,61 @@ export async function signIn(world: World, user: User): Promise<string> {
   });
   return response.json<{ token: string }>().token;
 }
+
+/** Guanxian (冠县, seed 001: the 蓝黄红 warning) beside Bozhou: its region, a county hospital, and persons insured for 2026. */
+export const GUANXIAN = { code: 'H37152500001', secret: 'guanxian-secret' };
+
+export async function seedGuanxian(
+  world: World,
+  persons: { psnNo: string; certno: string; name: string; township: string; category?: string }[],
+): Promise<void> {
+  await world.pool.query(
+    "insert into regions (admdvs, name, parent, policy_id) values ('371500', '聊城市', null, 'shandong/liaocheng'), ('371525', '冠县', '371500', 'shandong/liaocheng/guanxian')",
+  );
+  await world.pool.query(
+    "insert into institutions (fixmedins_code, name, level, admdvs, secret_sha256) values ($1, '冠县人民医院', 'county', '371525', $2)",
+    [GUANXIAN.code, hashSecret(GUANXIAN.secret)],
+  );
+  for (const person of persons) {
+    const birth = `${person.certno.slice(6, 10)}-${person.certno.slice(10, 12)}-${person.certno.slice(12, 14)}`;
+    await world.pool.query(
+      "insert into persons (psn_no, certno, psn_name, gend, brdy, admdvs, township) values ($1, $2, $3, $4, $5, '371525', $6)",
+      [
+        person.psnNo,
+        person.certno,
+        person.name,
+        Number(person.certno.charAt(16)) % 2 === 1 ? '1' : '2',
+        birth,
+        person.township,
+      ],
+    );
+    await world.pool.query(
+      "insert into enrollments (psn_no, year, begin_date, end_date) values ($1, 2026, '2026-01-01', '2026-12-31')",
+      [person.psnNo],
+    );
+    if (person.category)
+      await world.pool.query(
+        "insert into person_categories (psn_no, code, begin_date, source_dept) values ($1, $2, '2025-01-01', 'rural_revitalization')",
+        [person.psnNo, person.category],
+      );
+  }
+}
+
+/** A console API caller for one signed-in user: status and JSON (or the raw bytes of a file). */
+export function consoleApi(
+  world: World,
+  token: string,
+): (method: 'GET' | 'POST', url: string, body?: unknown) => Promise<{ status: number; json: any }> {
+  return async (method, url, body) => {
+    const response = await world.app.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${token}` },
+      ...(body === undefined ? {} : { payload: body as Record<string, unknown> }),
+    });
+    return {
+      status: response.statusCode,
+      json: String(response.headers['content-type']).includes('json') ? response.json() : response.rawPayload,
+    };
+  };
+}

@@ -1,0 +1,144 @@
+/**
+ * The scheduler: screening at each population's cadence and feedback at each level's, as the policies of the
+ * regions say, in PostgreSQL. A run is claimed by inserting (job, due date) into job_runs, so each happens once
+ * however many instances tick; a scheduler that was down catches up on the latest date it missed. Levels fed back
+ * at once are looked at on every tick.
+ */
+import { dueOnOrBefore, type Cadence, type WarningRules } from '@sanbao/core';
+import type { Pool } from '../db/pool.js';
+import { chinaDate } from '../his/protocol.js';
+import type { PolicyRegistry } from '../policies.js';
+import { feedBack, type FedLevel } from './feedback.js';
+import { screen } from './screening.js';
+import { dispatchWebhooks } from './webhooks.js';
+
+export interface JobReport {
+  job: string;
+  dueDate: string;
+  summary: unknown;
+}
+
+const FED_LEVELS: readonly FedLevel[] = ['blue', 'yellow', 'red'];
+
+async function warningRules(pool: Pool, policies: PolicyRegistry, date: string): Promise<Map<string, WarningRules>> {
+  const { rows } = await pool.query<{ admdvs: string; policy_id: string }>('select admdvs, policy_id from regions');
+  const rules = new Map<string, WarningRules>();
+  for (const row of rows) {
+    const found = policies.get(row.policy_id).at(date).rules.warning;
+    if (found) rules.set(row.admdvs, found);
+  }
+  return rules;
+}
+
+/** Runs `work` unless another run of the job for the same due date has been claimed; a failed run is unclaimed. */
+async function once(
+  pool: Pool,
+  job: string,
+  dueDate: string,
+  now: Date,
+  work: () => Promise<unknown>,
+): Promise<JobReport | null> {
+  const { rowCount } = await pool.query(
+    'insert into job_runs (job, due_date, started_at) values ($1, $2, $3) on conflict do nothing',
+    [job, dueDate, now],
+  );
+  if (!rowCount) return null;
+  try {
+    const summary = await work();
+    await pool.query('update job_runs set finished_at = now(), summary = $3 where job = $1 and due_date = $2', [
+      job,
+      dueDate,
+      JSON.stringify(summary),
+    ]);
+    return { job, dueDate, summary };
+  } catch (error) {
+    await pool.query('delete from job_runs where job = $1 and due_date = $2', [job, dueDate]);
+    throw error;
+  }
+}
+
+export async function runDueJobs(pool: Pool, policies: PolicyRegistry, now: Date): Promise<JobReport[]> {
+  const today = chinaDate(now);
+  const rules = await warningRules(pool, policies, today);
+  const reports: JobReport[] = [];
+  const screenings = new Set<Cadence>([...rules.values()].flatMap((r) => r.populations.map((p) => p.screening)));
+  for (const cadence of screenings) {
+    const dueDate = dueOnOrBefore(cadence, today);
+    const report = await once(pool, `screen:${cadence}`, dueDate, now, () =>
+      screen(pool, policies, { date: today, now, cadence }),
+    );
+    if (report) reports.push(report);
+  }
+  // Feedback after screening, so that what a screening raised today goes out with today's feedback.
+  for (const level of FED_LEVELS) {
+    const regionsByCadence = new Map<Cadence, string[]>();
+    for (const [admdvs, rule] of rules) {
+      const cadence = rule.feedback[level];
+      regionsByCadence.set(cadence, [...(regionsByCadence.get(cadence) ?? []), admdvs]);
+    }
+    for (const [cadence, regions] of regionsByCadence) {
+      const run = { level, regions, now, actor: `system:feedback:${cadence}` };
+      if (cadence === 'immediate') {
+        const summary = await feedBack(pool, { ...run, dueDate: today, onlyWithNew: true });
+        if (summary.batches > 0) reports.push({ job: `feedback:${level}:immediate`, dueDate: today, summary });
+        continue;
+      }
+      const dueDate = dueOnOrBefore(cadence, today);
+      const report = await once(pool, `feedback:${level}:${cadence}`, dueDate, now, () =>
+        feedBack(pool, { ...run, dueDate, onlyWithNew: false }),
+      );
+      if (report) reports.push(report);
+    }
+  }
+  return reports;
+}
+
+/** A run's summary for the log, without the per-township table. */
+function describe(summary: unknown): string {
+  return JSON.stringify(summary, (key, value: unknown) => (key === 'townships' ? undefined : value));
+}
+
+export interface BackgroundWork {
+  stop(): Promise<void>;
+}
+
+/** In `npm start`: the scheduler every minute, the webhook outbox every few seconds. Errors are logged, not fatal. */
+export function startBackgroundWork(
+  pool: Pool,
+  policies: PolicyRegistry,
+  intervals: { jobsMs: number; webhooksMs: number },
+  log: (line: string) => void,
+): BackgroundWork {
+  const inFlight = new Set<Promise<void>>();
+  const loop = (everyMs: number, name: string, work: () => Promise<unknown>): NodeJS.Timeout => {
+    let busy = false;
+    const tick = (): void => {
+      if (busy) return;
+      busy = true;
+      const run = work().then(
+        () => undefined,
+        (error: unknown) => log(`${name}失败：${error instanceof Error ? error.message : String(error)}`),
+      );
+      inFlight.add(run);
+      void run.finally(() => {
+        busy = false;
+        inFlight.delete(run);
+      });
+    };
+    setImmediate(tick);
+    return setInterval(tick, everyMs);
+  };
+  const timers = [
+    loop(intervals.jobsMs, '预警筛查与反馈', async () => {
+      for (const report of await runDueJobs(pool, policies, new Date()))
+        log(`已完成 ${report.job}（${report.dueDate}）：${describe(report.summary)}`);
+    }),
+    loop(intervals.webhooksMs, '红码推送', () => dispatchWebhooks(pool, { now: new Date() })),
+  ];
+  return {
+    stop: async () => {
+      for (const timer of timers) clearInterval(timer);
+      await Promise.all(inFlight);
+    },
+  };
+}
