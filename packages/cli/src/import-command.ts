@@ -6,16 +6,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { DEPARTMENT_CODES, DEPARTMENTS, isValidDate, type Department } from '@sanbao/core';
-import {
-  createPool,
-  errorReportXlsx,
-  formatOf,
-  importLedger,
-  migrate,
-  readConfig,
-  startEmbeddedPostgres,
-  type ImportResult,
-} from '@sanbao/server';
+import { errorReportXlsx, formatOf, importLedger, type ImportResult } from '@sanbao/server';
+import { withDatabase } from './database.js';
 import { EXIT, type Io } from './io.js';
 
 export interface ImportOptions {
@@ -85,12 +77,8 @@ export async function importCommand(file: string, options: ImportOptions, io: Io
   }
   const path = resolve(io.cwd, file);
   const bytes = readFileSync(path);
-  const config = readConfig();
-  const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir, config.embeddedPort);
-  const pool = createPool(config.databaseUrl ?? embedded?.url ?? '', 2);
-  const started = Date.now();
-  try {
-    await migrate(pool);
+  return withDatabase(async (pool) => {
+    const started = Date.now();
     // CSV: the rows are the lines after the header (quoted line breaks aside); XLSX: counted as read.
     const total = formatOf(bytes) === 'csv' ? Math.max(0, lineCount(bytes) - 1) : null;
     const progress = progressBar(io, total, io.tty ?? false);
@@ -124,8 +112,5 @@ export async function importCommand(file: string, options: ImportOptions, io: Io
     }
     io.out.write(`台账已导入（导入记录 ${result.importId}，${seconds} 秒）\n${summaryLines(result).join('\n')}\n`);
     return EXIT.ok;
-  } finally {
-    await pool.end();
-    if (embedded && !embedded.reused) await embedded.stop();
-  }
+  });
 }

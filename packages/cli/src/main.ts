@@ -19,6 +19,8 @@ const USAGE = `用法：
                 [--date yyyy-MM-dd] [--report 错误行.xlsx]
                                           导入部门台账（部门：civil_affairs 民政、rural_revitalization 乡村振兴、
                                           health 卫健、veterans 退役军人事务、medical_security 医保）
+  sanbao screen [--region <区划>] [--date yyyy-MM-dd] [--cadence twice_weekly|biweekly|…]
+                                          立即进行“蓝黄红”预警筛查，按级别和乡镇汇总
 `;
 
 export function main(argv: string[], io: Io): number {
@@ -89,6 +91,7 @@ export function main(argv: string[], io: Io): number {
 
 /** The commands that need the database run asynchronously; the others are answered by `main`. */
 export async function run(argv: string[], io: Io & { tty?: boolean }): Promise<number> {
+  if (argv[0] === 'screen') return screen(argv.slice(1), io);
   if (argv[0] !== 'import') return main(argv, io);
   let parsed;
   try {
@@ -121,4 +124,19 @@ export async function run(argv: string[], io: Io & { tty?: boolean }): Promise<n
     io.err.write(`台账未导入：${error.problems.map(formatProblem).join('；')}\n`);
     return EXIT.refused;
   }
+}
+
+async function screen(argv: string[], io: Io): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: { region: { type: 'string' }, date: { type: 'string' }, cadence: { type: 'string' } },
+    });
+  } catch (error) {
+    io.err.write(`${(error as Error).message}\n${USAGE}`);
+    return EXIT.usage;
+  }
+  const { screenCommand } = await import('./screen-command.js');
+  return screenCommand(parsed.values, io);
 }

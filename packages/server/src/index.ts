@@ -11,3 +11,7 @@ export { freePort } from './net.js';
 export { importLedger, type ImportRequest, type ImportResult } from './ledger/import.js';
 export { formatOf } from './ledger/read.js';
 export { errorReportXlsx, templateCsv, templateXlsx } from './ledger/workbooks.js';
+export { screen, type ScreeningSummary } from './warnings/screening.js';
+export { runDueJobs } from './warnings/jobs.js';
+export { audit } from './audit.js';
+export { chinaDate } from './his/protocol.js';
