@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorld, idNumber, type World } from '../../server/src/test-support/world.js';
-import { run } from './main.js';
+import { sanbaoIn } from './test-support.js';
 
 let world: World;
 const folder = mkdtempSync(join(tmpdir(), 'sanbao-cli-import-'));
@@ -26,16 +26,7 @@ function importJune(date: string, mode: string): Promise<{ code: number; out: st
   );
 }
 
-async function sanbao(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await run(args, {
-    out: { write: (text: string) => (out += text) },
-    err: { write: (text: string) => (err += text) },
-    cwd: folder,
-  });
-  return { code, out, err };
-}
+const sanbao = (...args: string[]): ReturnType<typeof sanbaoIn> => sanbaoIn(folder, ...args);
 
 beforeAll(async () => {
   world = await createWorld('cli_import');

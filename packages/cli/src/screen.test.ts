@@ -4,20 +4,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorld, idNumber, seedGuanxian, type World } from '../../server/src/test-support/world.js';
-import { run } from './main.js';
+import { sanbaoIn } from './test-support.js';
 
 let world: World;
 
-async function sanbao(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await run(args, {
-    out: { write: (text: string) => (out += text) },
-    err: { write: (text: string) => (err += text) },
-    cwd: process.cwd(),
-  });
-  return { code, out, err };
-}
+const sanbao = (...args: string[]): ReturnType<typeof sanbaoIn> => sanbaoIn(process.cwd(), ...args);
 
 beforeAll(async () => {
   world = await createWorld('cli_screen');

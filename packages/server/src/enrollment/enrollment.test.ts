@@ -4,24 +4,12 @@
  */
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { counts, createWorld, idNumber, signIn, type World } from '../test-support/world.js';
+import { consoleApi, counts, createWorld, idNumber, signIn, type World } from '../test-support/world.js';
 
 let world: World;
 let token = '';
+let api: ReturnType<typeof consoleApi>;
 let newborn = '';
-
-async function api(method: 'GET' | 'POST', url: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const response = await world.app.inject({
-    method,
-    url,
-    headers: { authorization: `Bearer ${token}` },
-    ...(body === undefined ? {} : { payload: body as Record<string, unknown> }),
-  });
-  return {
-    status: response.statusCode,
-    json: String(response.headers['content-type']).includes('json') ? response.json() : response.rawPayload,
-  };
-}
 
 async function postings(psnNo: string): Promise<{ account: string; amount: number }[]> {
   const { rows } = await world.pool.query<{ account: string; amount: number }>(
@@ -39,6 +27,7 @@ beforeAll(async () => {
     role: 'operator',
     scope_admdvs: '341602',
   });
+  api = consoleApi(world, token);
 });
 afterAll(async () => {
   await world.close();
