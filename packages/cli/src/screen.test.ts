@@ -67,6 +67,12 @@ describe('sanbao screen', () => {
     );
   });
 
+  it('a day before the warning rules were in force (Guanxian: 2022) screens nobody', async () => {
+    const { code, out } = await sanbao('screen', '--date', '2021-06-15');
+    expect(code).toBe(0);
+    expect(out).toContain('超过起始线的 0 人逐一判定，本次升级 蓝码 0，黄码 0，红码 0');
+  });
+
   it('refuses a bad cadence, date or region', async () => {
     expect(await sanbao('screen', '--cadence', 'hourly')).toMatchObject({
       code: 2,

@@ -53,7 +53,7 @@ export async function lowerWarning(
   const stored = rows[0]?.level;
   if (stored === undefined || stored === 'none') return;
   const date = year === yearOf(context.today) ? context.today : `${year}-12-31`;
-  const rules = context.policies.get(person.policy_id).at(date).rules.warning;
+  const rules = context.policies.warningRules(person.policy_id, date);
   if (!rules) return;
   const spells = await categoriesOf(client, person.psn_no);
   const assessment = classifyWarning(rules, activeCategories(spells, date), measuredAmount(rules, restored));

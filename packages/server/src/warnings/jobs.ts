@@ -24,7 +24,7 @@ async function warningRules(pool: Pool, policies: PolicyRegistry, date: string):
   const { rows } = await pool.query<{ admdvs: string; policy_id: string }>('select admdvs, policy_id from regions');
   const rules = new Map<string, WarningRules>();
   for (const row of rows) {
-    const found = policies.get(row.policy_id).at(date).rules.warning;
+    const found = policies.warningRules(row.policy_id, date);
     if (found) rules.set(row.admdvs, found);
   }
   return rules;

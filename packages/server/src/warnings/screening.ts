@@ -68,7 +68,7 @@ export async function screen(
   const raised = { blue: 0, yellow: 0, red: 0 };
   let candidates = 0;
   for (const [policyId, members] of byPolicy) {
-    const rules = policies.get(policyId).at(options.date).rules.warning;
+    const rules = policies.warningRules(policyId, options.date);
     if (!rules) continue;
     if (options.cadence && !rules.populations.some((p) => p.screening === options.cadence)) continue;
     const measure = rules.measure === 'personal_burden' ? 'personal_burden' : 'in_scope_burden';
