@@ -5,21 +5,11 @@
  * Writes its figures into docs/BENCHMARKS.md between the bench:api markers.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import {
-  createPool,
-  demoSecret,
-  freePort,
-  migrate,
-  PolicyRegistry,
-  seedDemo,
-  startEmbeddedPostgres,
-} from '@sanbao/server';
-import { publish } from './benchmarks-doc.js';
+import { demoSecret, freePort, PolicyRegistry, seedDemo } from '@sanbao/server';
+import { measuredOn, publish, withScratchDatabase } from './benchmarks-doc.js';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 20);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 16);
@@ -33,12 +23,7 @@ function pgbenchPath(): string {
   }
 }
 
-const folder = mkdtempSync(join(tmpdir(), 'sanbao-bench-'));
-const pgPort = await freePort();
-const database = await startEmbeddedPostgres(folder, pgPort);
-const pool = createPool(database.url, 8);
-try {
-  await migrate(pool);
+await withScratchDatabase(8, async (pool, database) => {
   const today = new Date();
   await seedDemo(pool, new PolicyRegistry(), PERSONS, today, () => {});
 
@@ -69,6 +54,8 @@ try {
       stdio: 'inherit',
     },
   );
+  // A benchmark that fails part-way must not leave the platform running.
+  process.once('exit', () => server.kill('SIGTERM'));
   for (let attempt = 0; ; attempt++) {
     try {
       if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break;
@@ -203,7 +190,7 @@ try {
   const perSettlement = (seconds: number): string => `${((seconds * 1000) / settled).toFixed(2)} ms`;
   const perPgbench = `${((pgbenchCpu * 1000) / pgbenchTransactions).toFixed(2)} ms`;
   const report = [
-    `Measured ${today.toISOString().slice(0, 10)} on ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, embedded PostgreSQL 18; the platform, PostgreSQL, the load generator and pgbench all on this machine.`,
+    `${measuredOn()}, embedded PostgreSQL 18; the platform, PostgreSQL, the load generator and pgbench all on this machine.`,
     `Command: \`npm run bench:api\` (BENCH_CONNECTIONS=${CONNECTIONS}, BENCH_SECONDS=${SECONDS}, BENCH_PERSONS=${PERSONS}).`,
     '',
     `Load: ${CONNECTIONS} concurrent HIS clients (autocannon) sending 2207 outpatient settlements (one third 门诊慢特病) for ${new Set(visits.map((v) => v.psn_no)).size.toLocaleString('en-US')} persons at ${new Set(visits.map((v) => v.fixmedins_code)).size} institutions, each a full transaction: message log, encounter and person-year locks, engine with trace, settlement, postings, accumulators. Alternating with it in ${SLICES} slices of ${slice} s each: \`pgbench -c ${CONNECTIONS} -j 2\` (TPC-B-like, scale 10) on the same server. Latency: the worst slice's p50 and p99, after a 3 s warm-up that is not counted; pgbench: the mean of its slices.`,
@@ -225,8 +212,4 @@ try {
     `| one pgbench transaction (pgbench itself included) | ${perPgbench} | | |`,
   ].join('\n');
   publish('api', report);
-} finally {
-  await pool.end();
-  await database.stop();
-  rmSync(folder, { recursive: true, force: true });
-}
+});

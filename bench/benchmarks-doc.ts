@@ -1,7 +1,12 @@
-/** Each benchmark prints its figures and writes them into docs/BENCHMARKS.md between its own markers. */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+/** What the benchmarks share: where they were measured, a scratch database, and publishing the figures. */
 
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createPool, freePort, migrate, startEmbeddedPostgres, type EmbeddedDatabase, type Pool } from '@sanbao/server';
+
+/** Prints the report and writes it into docs/BENCHMARKS.md between the benchmark's own markers. */
 export function publish(name: string, report: string): void {
   process.stdout.write(`${report}\n`);
   const file = fileURLToPath(new URL('../docs/BENCHMARKS.md', import.meta.url));
@@ -12,4 +17,27 @@ export function publish(name: string, report: string): void {
   const to = text.indexOf(end);
   if (from < 0 || to < 0) throw new Error(`docs/BENCHMARKS.md lacks the ${start} … ${end} markers`);
   writeFileSync(file, `${text.slice(0, from + start.length)}\n${report}\n${text.slice(to)}`);
+}
+
+/** "Measured <today> on <CPU>, <n> cores, <GiB> GiB, Node <version>": the first words of every report. */
+export function measuredOn(): string {
+  return `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+}
+
+/** An embedded PostgreSQL in a temporary folder, migrated, for the work; stopped and removed after. */
+export async function withScratchDatabase(
+  poolSize: number,
+  work: (pool: Pool, database: EmbeddedDatabase) => Promise<void>,
+): Promise<void> {
+  const folder = mkdtempSync(join(tmpdir(), 'sanbao-bench-'));
+  const database = await startEmbeddedPostgres(folder, await freePort());
+  const pool = createPool(database.url, poolSize);
+  try {
+    await migrate(pool);
+    await work(pool, database);
+  } finally {
+    await pool.end();
+    await database.stop();
+    rmSync(folder, { recursive: true, force: true });
+  }
 }

@@ -3,7 +3,6 @@
  * over a generated year of claims: mixed regions, categories, encounter types and a heavy-tailed cost distribution.
  * Writes its figures into docs/BENCHMARKS.md between the bench:engine markers.
  */
-import { cpus, totalmem } from 'node:os';
 import {
   emptyYearToDate,
   listBuiltInPolicies,
@@ -16,7 +15,7 @@ import {
   type Person,
   type Policy,
 } from '@sanbao/core';
-import { publish } from './benchmarks-doc.js';
+import { measuredOn, publish } from './benchmarks-doc.js';
 
 const CLAIMS = Number(process.env['BENCH_CLAIMS'] ?? 1_000_000);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
@@ -146,9 +145,8 @@ if (plain.fund !== traced.fund) throw new Error('trace changed the amounts');
 const format = (rate: number): string => Math.round(rate).toLocaleString('en-US');
 const share = (predicate: (w: Work) => boolean): string =>
   `${((generated.filter(predicate).length / generated.length) * 100).toFixed(1)}%`;
-const cpu = cpus()[0]?.model ?? 'unknown CPU';
 const report = [
-  `Measured ${new Date().toISOString().slice(0, 10)} on ${cpu}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; one core (the main thread).`,
+  `${measuredOn()}; one core (the main thread).`,
   `Command: \`npm run bench:engine\` (BENCH_CLAIMS=${CLAIMS}, ${ROUNDS} rounds after a warm-up; best and median round).`,
   '',
   `Workload: ${generated.length.toLocaleString('en-US')} claims of ${new Set(generated.map((w) => w.person.psnNo)).size.toLocaleString('en-US')} persons across the ${listBuiltInPolicies().length} reference policies; ` +

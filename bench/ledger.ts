@@ -5,12 +5,9 @@
  * 1% new, 1% ended) and the same file again. Writes its figures into docs/BENCHMARKS.md between the bench:ledger
  * markers.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
 import { checkDigit, seededRandom } from '@sanbao/core';
-import { createPool, freePort, importLedger, migrate, startEmbeddedPostgres, type ImportResult } from '@sanbao/server';
-import { publish } from './benchmarks-doc.js';
+import { importLedger, type ImportResult } from '@sanbao/server';
+import { measuredOn, publish, withScratchDatabase } from './benchmarks-doc.js';
 
 const ROWS = Number(process.env['BENCH_ROWS'] ?? 1_000_000);
 const COUNTIES = ['341602', '341621', '341622', '341623'];
@@ -60,11 +57,7 @@ function csv(rows: Person[]): Buffer {
   return Buffer.from(`${lines.join('\n')}\n`, 'utf8');
 }
 
-const folder = mkdtempSync(join(tmpdir(), 'sanbao-bench-ledger-'));
-const database = await startEmbeddedPostgres(folder, await freePort());
-const pool = createPool(database.url, 4);
-try {
-  await migrate(pool);
+await withScratchDatabase(4, async (pool) => {
   await pool.query(
     `insert into regions (admdvs, name, parent, policy_id) values ('341600', '亳州市', null, 'anhui/bozhou'),
        ('341602', '谯城区', '341600', 'anhui/bozhou'), ('341621', '涡阳县', '341600', 'anhui/bozhou'),
@@ -99,7 +92,7 @@ try {
   const line = (label: string, file: Buffer, { seconds, result }: { seconds: number; result: ImportResult }): string =>
     `| ${label} | ${result.totalRows.toLocaleString('en-US')} (${mb(file)}) | ${seconds.toFixed(1)} s | ${result.status === 'duplicate' ? '—' : Math.round(result.totalRows / seconds).toLocaleString('en-US')} | ${result.personsCreated.toLocaleString('en-US')} / ${result.spellsCreated.toLocaleString('en-US')} / ${result.spellsChanged.toLocaleString('en-US')} / ${result.spellsEnded.toLocaleString('en-US')} | ${result.status} |`;
   const report = [
-    `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, embedded PostgreSQL 18 on the same machine.`,
+    `${measuredOn()}, embedded PostgreSQL 18 on the same machine.`,
     `Command: \`npm run bench:ledger\` (BENCH_ROWS=${ROWS}). Each import: read and validate every row (GB 11643, names, categories, dates, regions, duplicates), COPY, check names against the register, merge in one transaction (mode atomic).`,
     '',
     '| import | rows | time | rows/s | persons created / spells created / changed / ended | result |',
@@ -111,8 +104,4 @@ try {
     `Target: 1,000,000 rows in under 60 s. Spells in the register afterwards: ${spells.toLocaleString('en-US')}.`,
   ].join('\n');
   publish('ledger', report);
-} finally {
-  await pool.end();
-  await database.stop();
-  rmSync(folder, { recursive: true, force: true });
-}
+});

@@ -6,21 +6,9 @@
  * nothing new), a twice-weekly run of the targets only, and the feedback that follows the first. Writes its figures
  * into docs/BENCHMARKS.md between the bench:screening markers.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
 import { emptyYearToDate } from '@sanbao/core';
-import {
-  createPool,
-  freePort,
-  migrate,
-  PolicyRegistry,
-  runDueJobs,
-  screen,
-  startEmbeddedPostgres,
-  type ScreeningSummary,
-} from '@sanbao/server';
-import { publish } from './benchmarks-doc.js';
+import { PolicyRegistry, runDueJobs, screen, type ScreeningSummary } from '@sanbao/server';
+import { measuredOn, publish, withScratchDatabase } from './benchmarks-doc.js';
 
 const PERSON_YEARS = Number(process.env['BENCH_PERSON_YEARS'] ?? 2_000_000);
 const TOWNSHIPS = [
@@ -43,11 +31,7 @@ const TARGET_CATEGORIES = [
   'returned_to_poverty',
 ];
 
-const folder = mkdtempSync(join(tmpdir(), 'sanbao-bench-screening-'));
-const database = await startEmbeddedPostgres(folder, await freePort());
-const pool = createPool(database.url, 4);
-try {
-  await migrate(pool);
+await withScratchDatabase(4, async (pool) => {
   await pool.query(
     `insert into regions (admdvs, name, parent, policy_id) values ('371500', '聊城市', null, 'shandong/liaocheng'),
        ('371525', '冠县', '371500', 'shandong/liaocheng/guanxian')`,
@@ -107,7 +91,7 @@ try {
   const line = (label: string, { seconds, summary }: { seconds: number; summary: ScreeningSummary }): string =>
     `| ${label} | ${PERSON_YEARS.toLocaleString('en-US')} | ${summary.candidates.toLocaleString('en-US')} | ${summary.raised.blue.toLocaleString('en-US')} / ${summary.raised.yellow.toLocaleString('en-US')} / ${summary.raised.red.toLocaleString('en-US')} | ${seconds.toFixed(2)} s |`;
   const report = [
-    `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, embedded PostgreSQL 18 on the same machine (default settings).`,
+    `${measuredOn()}, embedded PostgreSQL 18 on the same machine (default settings).`,
     `Command: \`npm run bench:screening\` (BENCH_PERSON_YEARS=${PERSON_YEARS}). ${PERSON_YEARS.toLocaleString('en-US')} persons in 10 townships, 1 in 17 an assistance target, one 2026 person-year each (person_years ${sizes[0]?.size ?? '?'}; loaded and analysed in ${loadSeconds.toFixed(0)} s).`,
     '',
     '| screening (2026-06-15) | person-years | above the lowest line | raised blue / yellow / red | time |',
@@ -122,8 +106,4 @@ try {
     'Target: a full screening of 2,000,000 person-years in under 5 s.',
   ].join('\n');
   publish('screening', report);
-} finally {
-  await pool.end();
-  await database.stop();
-  rmSync(folder, { recursive: true, force: true });
-}
+});
