@@ -59,6 +59,7 @@ export { parseScenario, type Scenario, type ScenarioPerson } from './scenario.js
 export {
   categoryOfName,
   DEPARTMENT_CODES,
+  departmentName,
   DEPARTMENTS,
   LEDGER_COLUMNS,
   type Department,

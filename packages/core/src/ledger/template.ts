@@ -20,6 +20,11 @@ export const DEPARTMENTS = {
 export type Department = keyof typeof DEPARTMENTS;
 export const DEPARTMENT_CODES = Object.keys(DEPARTMENTS) as Department[];
 
+/** A department's Chinese name; a code the platform does not know (stored before it was renamed) as it is. */
+export function departmentName(code: string): string {
+  return code in DEPARTMENTS ? DEPARTMENTS[code as Department].name : code;
+}
+
 export type LedgerField = 'certno' | 'name' | 'category' | 'begin' | 'end' | 'admdvs' | 'township' | 'note';
 
 export interface LedgerColumn {

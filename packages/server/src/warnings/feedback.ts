@@ -4,8 +4,9 @@
  * "sent". A level fed back at once gets a batch whenever a township has a new one. A batch keeps its rows as they
  * were, so its workbook is the one that was sent, whenever it is downloaded.
  */
-import { DEPARTMENTS, maskIdNumber, WARNING_LEVEL_NAMES, WARNING_STATUSES, yearOf } from '@sanbao/core';
-import type { Department, WarningStatus } from '@sanbao/core';
+import { departmentName, maskIdNumber, WARNING_LEVEL_NAMES, WARNING_STATUSES, yearOf } from '@sanbao/core';
+import type { WarningStatus } from '@sanbao/core';
+import { groupBy } from '../collections.js';
 import { inTransaction, type Pool } from '../db/pool.js';
 import { chinaDateTime } from '../his/protocol.js';
 import { workbookXlsx, type Sheet } from '../xlsx.js';
@@ -50,11 +51,7 @@ export async function feedBack(pool: Pool, run: FeedbackRun): Promise<FeedbackRe
           for update`,
       [run.level, run.regions, year],
     );
-    const groups = new Map<string, Due[]>();
-    for (const row of rows) {
-      const key = `${row.admdvs}\u0000${row.township}\u0000${row.department}`;
-      groups.set(key, [...(groups.get(key) ?? []), row]);
-    }
+    const groups = groupBy(rows, (row) => `${row.admdvs}\u0000${row.township}\u0000${row.department}`);
     const result: FeedbackResult = { batches: 0, warnings: 0, newWarnings: 0 };
     for (const group of groups.values()) {
       const fresh = group.filter((row) => row.status === 'new');
@@ -132,7 +129,7 @@ export async function batchWorkbook(pool: Pool, batch: BatchRow): Promise<Buffer
     [batch.batch_id],
   );
   const levelName = WARNING_LEVEL_NAMES[batch.level];
-  const department = DEPARTMENTS[batch.department as Department]?.name ?? batch.department;
+  const department = departmentName(batch.department);
   const ledger: Sheet = {
     name: `${levelName}台账`,
     columns: [

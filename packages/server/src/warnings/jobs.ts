@@ -5,6 +5,7 @@
  * at once are looked at on every tick.
  */
 import { dueOnOrBefore, type Cadence, type WarningRules } from '@sanbao/core';
+import { groupBy } from '../collections.js';
 import type { Pool } from '../db/pool.js';
 import { chinaDate } from '../his/protocol.js';
 import type { PolicyRegistry } from '../policies.js';
@@ -71,13 +72,9 @@ export async function runDueJobs(pool: Pool, policies: PolicyRegistry, now: Date
   }
   // Feedback after screening, so that what a screening raised today goes out with today's feedback.
   for (const level of FED_LEVELS) {
-    const regionsByCadence = new Map<Cadence, string[]>();
-    for (const [admdvs, rule] of rules) {
-      const cadence = rule.feedback[level];
-      regionsByCadence.set(cadence, [...(regionsByCadence.get(cadence) ?? []), admdvs]);
-    }
-    for (const [cadence, regions] of regionsByCadence) {
-      const run = { level, regions, now, actor: `system:feedback:${cadence}` };
+    const regionsByCadence = groupBy(rules, ([, rule]) => rule.feedback[level]);
+    for (const [cadence, entries] of regionsByCadence) {
+      const run = { level, regions: entries.map(([admdvs]) => admdvs), now, actor: `system:feedback:${cadence}` };
       if (cadence === 'immediate') {
         const summary = await feedBack(pool, { ...run, dueDate: today, onlyWithNew: true });
         if (summary.batches > 0) reports.push({ job: `feedback:${level}:immediate`, dueDate: today, summary });

@@ -6,7 +6,6 @@
  */
 import {
   dueOnOrAfter,
-  LEVEL_RANK,
   WARNING_LEVEL_NAMES,
   type Fen,
   type LevelCause,
@@ -14,6 +13,7 @@ import {
   type WarningLevel,
   type WarningRules,
 } from '@sanbao/core';
+import type { DeferredWrite } from '../his/context.js';
 
 export interface LevelChange {
   psnNo: string;
@@ -53,21 +53,12 @@ export function levelChange(
   };
 }
 
-const RANK_ORDER = Object.entries(LEVEL_RANK)
-  .sort(([, a], [, b]) => a - b)
-  .map(([level]) => level);
-if (RANK_ORDER.join() !== 'none,blue,yellow,red')
-  throw new Error('warning_rank() in the schema must follow LEVEL_RANK');
-
 /**
- * The statement. Levels only rise, except on a cancellation; the check is made again here, against the row as it
- * is now, so that a screening computed a moment ago cannot lower what a settlement has just raised.
+ * The statement. Levels only rise, except on a cancellation; the check is made again here, against the row as it is
+ * now, so that a screening computed a moment ago cannot lower what a settlement has just raised. (warning_rank() in
+ * migration 006 orders the levels as the core's LEVEL_RANK does.)
  */
-export function levelChangeQuery(
-  changes: readonly LevelChange[],
-  cause: LevelCause,
-  at: Date,
-): { name?: string; text: string; values: unknown[] } {
+export function levelChangeQuery(changes: readonly LevelChange[], cause: LevelCause, at: Date): DeferredWrite {
   return {
     // Named: the settlement path sends it often enough to be worth preparing once per connection.
     name: 'warning-level-change',

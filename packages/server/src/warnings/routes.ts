@@ -6,7 +6,7 @@
 import {
   CADENCE_NAMES,
   DEPARTMENT_CODES,
-  DEPARTMENTS,
+  departmentName,
   maskIdNumber,
   nextStatuses,
   refuseTransition,
@@ -15,15 +15,14 @@ import {
   WARNING_STATUSES,
   yearOf,
   type Cadence,
-  type Department,
   type WarningLevel,
   type WarningStatus,
 } from '@sanbao/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { audit } from '../audit.js';
-import { inTransaction, type Pool } from '../db/pool.js';
-import { authenticate, requireRole } from '../console/auth.js';
+import { inTransaction, type Pool, type PoolClient } from '../db/pool.js';
+import { authenticate, requireRole, type User } from '../console/auth.js';
 import { ApiError } from '../console/errors.js';
 import { parse } from '../console/parse.js';
 import { inScope, requireRegionInScope, warningInScope, warningScopeValues } from '../console/scope.js';
@@ -66,7 +65,7 @@ function present(row: WarningRow): Record<string, unknown> {
     amount: Number(row.amount),
     level_name: WARNING_LEVEL_NAMES[row.level],
     status_name: WARNING_STATUSES[row.status],
-    department_name: DEPARTMENTS[row.department as Department]?.name ?? row.department,
+    department_name: departmentName(row.department),
   };
 }
 
@@ -348,8 +347,8 @@ const BATCH_COLUMNS = `w.batch_id, w.level, w.admdvs, r.name as county, w.townsh
   to_char(w.due_date, 'YYYY-MM-DD') as due_date, w.warnings, w.new_warnings, w.at`;
 
 async function findWarning(
-  db: { query: Pool['query'] },
-  user: Parameters<typeof warningScopeValues>[0],
+  db: Pool | PoolClient,
+  user: User,
   psnNo: string,
   year: number,
   lock = false,
@@ -391,7 +390,7 @@ function ledgerWorkbook(rows: readonly WarningRow[]): Promise<Buffer> {
         row.population,
         WARNING_LEVEL_NAMES[row.level],
         Number(row.amount),
-        DEPARTMENTS[row.department as Department]?.name ?? row.department,
+        departmentName(row.department),
         row.feedback_due,
         WARNING_STATUSES[row.status],
         chinaDateTime(row.raised_at),

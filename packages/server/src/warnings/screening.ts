@@ -12,6 +12,7 @@ import {
   type CategoryCode,
   type WarningLevel,
 } from '@sanbao/core';
+import { groupBy } from '../collections.js';
 import { inTransaction, type Pool } from '../db/pool.js';
 import type { PolicyRegistry } from '../policies.js';
 import { levelChange, levelChangeQuery, type LevelChange } from './levels.js';
@@ -62,9 +63,7 @@ export async function screen(
       where $1::text is null or r.admdvs = $1 or r.parent = $1 order by admdvs`,
     [options.region ?? null],
   );
-  const byPolicy = new Map<string, string[]>();
-  for (const region of regions)
-    byPolicy.set(region.policy_id, [...(byPolicy.get(region.policy_id) ?? []), region.admdvs]);
+  const byPolicy = groupBy(regions, (region) => region.policy_id);
   const raised = { blue: 0, yellow: 0, red: 0 };
   let candidates = 0;
   for (const [policyId, members] of byPolicy) {
@@ -80,7 +79,7 @@ export async function screen(
          join persons p on p.psn_no = y.psn_no
          left join warnings w on w.psn_no = y.psn_no and w.year = y.year
         where y.year = $1 and y.${measure} > $2 and p.admdvs = any($4::text[])`,
-      [year, lowestThreshold(rules), options.date, members],
+      [year, lowestThreshold(rules), options.date, members.map((region) => region.admdvs)],
     );
     candidates += rows.length;
     const changes: LevelChange[] = [];

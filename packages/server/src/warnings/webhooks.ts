@@ -4,14 +4,7 @@
  * fails or is down is tried again later, at growing intervals up to an hour, until it accepts: nothing is dropped.
  */
 import { createHmac } from 'node:crypto';
-import {
-  DEPARTMENTS,
-  formatYuan,
-  maskIdNumber,
-  WARNING_LEVEL_NAMES,
-  type Department,
-  type WarningLevel,
-} from '@sanbao/core';
+import { departmentName, formatYuan, maskIdNumber, WARNING_LEVEL_NAMES, type WarningLevel } from '@sanbao/core';
 import type { Pool } from '../db/pool.js';
 
 export interface DispatchOptions {
@@ -79,7 +72,7 @@ export function deliveryBody(row: Leased): string {
     admdvs: data.admdvs,
     township: data.township,
     department: data.department,
-    department_name: DEPARTMENTS[data.department as Department]?.name ?? data.department,
+    department_name: departmentName(data.department),
     cause: data.cause,
     setl_id: data.setl_id,
     raised_at: data.at,
