@@ -6,7 +6,17 @@ export * from './errors.js';
 export * from './fee-lines.js';
 export type { Confidence, Source } from './policy/file.js';
 export { issueMessage as describeIssue, parsePolicyFile } from './policy/file.js';
-export type { Band, Measure, PolicyRules, TemporaryRule, SubsidyRule, WarningRules, Cadence } from './policy/schema.js';
+export type {
+  ApplicationRules,
+  Band,
+  BurdenMeasure,
+  Measure,
+  PolicyRules,
+  TemporaryRule,
+  SubsidyRule,
+  WarningRules,
+  Cadence,
+} from './policy/schema.js';
 export type { Policy, PolicyAtDate, Provenance } from './policy/resolve.js';
 export { compilePolicy } from './policy/resolve.js';
 export { builtInPolicyDir, listBuiltInPolicies, loadPolicy } from './policy/load.js';
@@ -31,9 +41,18 @@ export {
   type TraceJson,
 } from './engine/national.js';
 export { settleSequence } from './engine/sequence.js';
+export { resettleYear, settlementDifference, type Resettlement, type TopUp } from './engine/resettle.js';
 export { shiftYearToDate } from './engine/year-to-date.js';
 export { expandTrace, storeTrace, type StoredTrace } from './engine/stored-trace.js';
 export { coverageStart, premiumSubsidy, type SubsidyResult } from './benefits/subsidy.js';
+export {
+  approvalStep,
+  approvedSpell,
+  BURDEN_NAMES,
+  burdenOf,
+  refuseApplication,
+  type ApplicationRefusal,
+} from './benefits/application.js';
 export {
   assessWarning,
   classifyWarning,

@@ -10,6 +10,7 @@ import { registerConsoleRoutes } from './console/routes.js';
 import { callService, errorReply, TRANSACTIONS } from './his/endpoint.js';
 import type { PolicyRegistry } from './policies.js';
 import { registerWarningRoutes } from './warnings/routes.js';
+import { registerApplicationRoutes } from './applications/routes.js';
 
 export interface AppOptions {
   pool: Pool;
@@ -139,5 +140,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerLedgerRoutes(app, options.pool, clock);
   registerEnrollmentRoutes(app, options.pool, options.policies, clock);
   registerWarningRoutes(app, options.pool, options.policies, clock);
+  registerApplicationRoutes(app, options.pool, options.policies, clock);
   return app;
 }

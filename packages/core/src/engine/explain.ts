@@ -70,6 +70,10 @@ const FIGURE_NAMES: Record<string, string> = {
   fund: '基金支付合计',
   personal: '个人负担',
   yearPersonalBurden: '年度累计个人负担',
+  burden: '申请时年度负担',
+  fundBefore: '原结算基金支付',
+  fundAfter: '重新结算基金支付',
+  topUp: '补付金额',
 };
 
 /** One step as Chinese lines: the rule, the parameters with their sources, the figures, the amount paid. */

@@ -133,6 +133,20 @@ const criticalIllness = z
 
 const measure = z.enum(['in_scope', 'in_scope_and_pre_self_pay', 'all']);
 
+/** What a person's yearly burden is measured on: everything they paid, or its in-scope part. */
+const burdenMeasure = z.enum(['personal_burden', 'in_scope_burden']);
+
+/** Assistance on application (依申请): an ordinary insured person whose yearly burden qualifies is given a category. */
+const application = z
+  .object({
+    category,
+    measure: burdenMeasure,
+    qualifying_burden: money,
+    /** From when the category holds: the year's first day (the year's bills are re-settled) or the approval day. */
+    category_from: z.enum(['year_start', 'approval']),
+  })
+  .strict();
+
 const assistance = z
   .object({
     measure: measure.default('in_scope'),
@@ -140,6 +154,7 @@ const assistance = z
       category,
       z.object({ deductible: money, ratio, annual_limit: money.nullable(), applies_to: encounters }).strict(),
     ),
+    application: application.optional(),
   })
   .strict();
 
@@ -209,7 +224,7 @@ const cadence = z.enum(['immediate', 'twice_weekly', 'weekly', 'biweekly', 'mont
 
 const warning = z
   .object({
-    measure: z.enum(['personal_burden', 'in_scope_burden']),
+    measure: burdenMeasure,
     populations: z
       .array(
         z
@@ -264,4 +279,6 @@ export type Measure = z.output<typeof measure>;
 export type TemporaryRule = PolicyRules['temporary'][number];
 export type SubsidyRule = NonNullable<PolicyRules['subsidy']['categories'][keyof PolicyRules['subsidy']['categories']]>;
 export type WarningRules = NonNullable<PolicyRules['warning']>;
+export type ApplicationRules = NonNullable<PolicyRules['assistance']['application']>;
+export type BurdenMeasure = z.output<typeof burdenMeasure>;
 export type Cadence = z.output<typeof cadence>;

@@ -1,4 +1,5 @@
 /** Early warning against poverty caused by illness (蓝黄红): the level a person-year's out-of-pocket amount reaches. */
+import { burdenOf } from '../benefits/application.js';
 import type { CategoryCode, WarningLevel } from '../codes.js';
 import type { Fen } from '../money.js';
 import type { PolicyAtDate } from '../policy/resolve.js';
@@ -43,7 +44,7 @@ export function lowestThreshold(rules: WarningRules): Fen {
 }
 
 export function measuredAmount(rules: WarningRules, ytd: Pick<YearToDate, 'personalBurden' | 'inScopeBurden'>): Fen {
-  return rules.measure === 'personal_burden' ? ytd.personalBurden : ytd.inScopeBurden;
+  return burdenOf(rules.measure, ytd);
 }
 
 /** The assessment from active categories and the measured amount (what screening has for each person-year). */

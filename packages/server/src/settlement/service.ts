@@ -150,17 +150,20 @@ async function storeYearToDate(
   );
 }
 
-/** Debits each fund what it pays and credits the institution what the funds owe it; the entries sum to zero. */
-function postingsOf(
+/**
+ * Debits each fund what it pays and credits the payee what the funds owe it (`payable:<institution>`, or
+ * `payable:person:<psn_no>` for a top-up paid to the person); the entries sum to zero.
+ */
+export function postingsOf(
   settlement: Settlement,
-  fixmedinsCode: string,
+  payee: string,
   sign: 1 | -1,
 ): { accounts: string[]; amounts: number[] } {
   const rows = fundTotals(settlement).filter((row) => row.paid !== 0);
   if (rows.length === 0) return { accounts: [], amounts: [] };
   const accounts = rows.map((row) => `fund:${row.code}`);
   const amounts = rows.map((row) => sign * row.paid);
-  accounts.push(`payable:${fixmedinsCode}`);
+  accounts.push(`payable:${payee}`);
   amounts.push(-amounts.reduce((sum, amount) => sum + amount, 0));
   return { accounts, amounts };
 }
@@ -411,6 +414,17 @@ export async function cancelSettlement(
     throw new HisError('SETTLEMENT_NOT_FOUND', `就诊 ${mdtrtId} 没有结算ID ${setlId}`);
   if (original.reversed_by) throw new HisError('STATE', `结算 ${setlId} 已于 ${original.reversed_by} 撤销`);
   const { ytd: current, sequence } = await lockPersonYear(client, psnNo, original.year);
+  // Under the person-year lock an approval has either paid its top-ups or not started.
+  const topUp = await client.query<{ setl_id: string }>(
+    "select setl_id from settlements where psn_no = $1 and tops_up = $2 and kind = 'top_up' limit 1",
+    [psnNo, setlId],
+  );
+  if (topUp.rows[0]) {
+    throw new HisError(
+      'STATE',
+      `结算 ${setlId} 已依申请救助补付（补付结算ID ${topUp.rows[0].setl_id}），医疗机构不能撤销，请联系医保经办机构处理`,
+    );
+  }
   const restored = shiftYearToDate(current, original.ytd_before, original.ytd_after, -1);
   const person = await findPerson(client, psnNo);
   const negative = negate(original);

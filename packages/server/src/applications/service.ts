@@ -1,0 +1,376 @@
+/**
+ * Assistance on application (依申请救助) in the system of record. Applying checks the person against the policy and
+ * records the application; an approval, in one transaction under the person-year lock, gives the category, settles
+ * the year's settlements again with the engine, writes each gain as a top-up settlement with its trace and postings,
+ * moves the accumulators by exactly the difference, and marks the person's warning as assisted. A refusal records
+ * its reason and changes nothing else.
+ */
+import {
+  approvalStep,
+  approvedSpell,
+  burdenOf,
+  emptyYearToDate,
+  formatYuan,
+  MED_TYPES,
+  refuseApplication,
+  resettleYear,
+  shiftYearToDate,
+  storeTrace,
+  toSetldetail,
+  yearOf,
+  type CategorySpell,
+  type Claim,
+  type Fen,
+  type InstitutionLevel,
+  type Policy,
+  type Referral,
+  type YearToDate,
+} from '@sanbao/core';
+import { audit } from '../audit.js';
+import { ApiError } from '../console/errors.js';
+import type { PoolClient } from '../db/pool.js';
+import { chinaDate } from '../his/protocol.js';
+import type { PolicyRegistry } from '../policies.js';
+import { postingsOf } from '../settlement/service.js';
+import { categoriesOf } from '../store.js';
+
+export type ApplicationStatus = 'pending' | 'approved' | 'refused';
+
+export const APPLICATION_STATUSES: Record<ApplicationStatus, string> = {
+  pending: '待审核',
+  approved: '已批准',
+  refused: '不予批准',
+};
+
+interface Applicant {
+  psn_no: string;
+  admdvs: string;
+  supplementary: boolean;
+  policy_id: string;
+}
+
+interface Checked {
+  policy: Policy;
+  spells: CategorySpell[];
+  ytd: YearToDate;
+  /** The day the policy and the categories are read on: today, or the year's last day for a past year. */
+  onDate: string;
+}
+
+/** Reads the person-year (locked when `lock`), the categories and the policy, and refuses what the policy refuses. */
+async function check(
+  client: PoolClient,
+  policies: PolicyRegistry,
+  person: Applicant,
+  year: number,
+  today: string,
+  lock: boolean,
+): Promise<Checked> {
+  const [years, spells] = await Promise.all([
+    client.query<{ ytd: YearToDate }>(
+      `select ytd from person_years where psn_no = $1 and year = $2 ${lock ? 'for update' : ''}`,
+      [person.psn_no, year],
+    ),
+    categoriesOf(client, person.psn_no),
+  ]);
+  const ytd = years.rows[0]?.ytd ?? emptyYearToDate(year);
+  const policy = policies.get(person.policy_id);
+  const onDate = year < yearOf(today) ? `${year}-12-31` : today;
+  const refusal = refuseApplication(policy.at(onDate), spells, year, today, ytd);
+  if (refusal) throw new ApiError(409, refusal.code, refusal.message);
+  return { policy, spells, ytd, onDate };
+}
+
+async function findApplicant(client: PoolClient, psnNo: string): Promise<Applicant> {
+  const { rows } = await client.query<Applicant>(
+    'select p.psn_no, p.admdvs, p.supplementary, r.policy_id from persons p join regions r using (admdvs) where p.psn_no = $1',
+    [psnNo],
+  );
+  const person = rows[0];
+  if (!person) throw new ApiError(404, 'NOT_FOUND', `查无人员 ${psnNo}`);
+  return person;
+}
+
+export async function apply(
+  client: PoolClient,
+  policies: PolicyRegistry,
+  request: { psnNo: string; year: number; note: string; actor: string; now: Date },
+): Promise<{ applicationId: number; burden: Fen; qualifying: Fen }> {
+  const person = await findApplicant(client, request.psnNo);
+  const { policy, ytd, onDate } = await check(client, policies, person, request.year, chinaDate(request.now), false);
+  const rules = policy.at(onDate).rules.assistance.application;
+  if (!rules) throw new Error('refuseApplication lets no application through without rules');
+  const burden = burdenOf(rules.measure, ytd);
+  const { rows } = await client.query<{ application_id: number }>(
+    `insert into assistance_applications (psn_no, year, status, burden, qualifying, note, applied_by, applied_at)
+     values ($1, $2, 'pending', $3, $4, $5, $6, $7)
+     on conflict (psn_no, year) where status <> 'refused' do nothing returning application_id`,
+    [request.psnNo, request.year, burden, rules.qualifying_burden, request.note, request.actor, request.now],
+  );
+  const created = rows[0];
+  if (!created) {
+    throw new ApiError(409, 'APPLICATION_EXISTS', `${request.psnNo} ${request.year} 年度已有待审核或已批准的申请`);
+  }
+  await audit(client, request.actor, 'application.apply', {
+    application_id: created.application_id,
+    psn_no: request.psnNo,
+    year: request.year,
+    burden,
+  });
+  return { applicationId: created.application_id, burden, qualifying: rules.qualifying_burden };
+}
+
+interface PendingApplication {
+  application_id: number;
+  psn_no: string;
+  year: number;
+  status: ApplicationStatus;
+  applied_by: string;
+}
+
+/** Locks a pending application; refuses one already decided, and a reviewer deciding what they registered. */
+export async function lockPending(
+  client: PoolClient,
+  applicationId: number,
+  actor: string,
+): Promise<PendingApplication> {
+  const { rows } = await client.query<PendingApplication>(
+    'select application_id, psn_no, year, status, applied_by from assistance_applications where application_id = $1 for update',
+    [applicationId],
+  );
+  const application = rows[0];
+  if (!application) throw new ApiError(404, 'NOT_FOUND', `查无申请 ${applicationId}`);
+  if (application.status !== 'pending') {
+    throw new ApiError(
+      409,
+      'APPLICATION_STATE',
+      `申请 ${applicationId} 已${APPLICATION_STATUSES[application.status]}，不能再审核`,
+    );
+  }
+  if (application.applied_by === actor) throw new ApiError(403, 'FORBIDDEN', '不能审核本人登记的申请');
+  return application;
+}
+
+export async function refuse(
+  client: PoolClient,
+  application: PendingApplication,
+  request: { reason: string; actor: string; now: Date },
+): Promise<void> {
+  await client.query(
+    "update assistance_applications set status = 'refused', decided_by = $2, decided_at = $3, reason = $4 where application_id = $1",
+    [application.application_id, request.actor, request.now, request.reason],
+  );
+  await audit(client, request.actor, 'application.refuse', {
+    application_id: application.application_id,
+    reason: request.reason,
+  });
+}
+
+interface SettledClaim {
+  setl_id: string;
+  mdtrt_id: string;
+  fixmedins_code: string;
+  med_type: string;
+  setl_date: string;
+  adm_date: string;
+  level: InstitutionLevel;
+  referral: Referral | null;
+  medfee_sumamt: Fen;
+  fulamt_ownpay_amt: Fen;
+  overlmt_selfpay: Fen;
+  preselfpay_amt: Fen;
+  inscp_scp_amt: Fen;
+  dise_codg: string[];
+  chronic_scheme: string | null;
+}
+
+/** The year's standing settlements in the order they were made, as the claims the engine settled. */
+async function yearClaims(
+  client: PoolClient,
+  psnNo: string,
+  year: number,
+): Promise<{ row: SettledClaim; claim: Claim }[]> {
+  const { rows } = await client.query<SettledClaim>(
+    `select s.setl_id, s.mdtrt_id, s.fixmedins_code, s.med_type,
+            to_char(s.setl_time at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as setl_date,
+            to_char(e.begntime at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as adm_date,
+            i.level, e.referral, s.medfee_sumamt, s.fulamt_ownpay_amt, s.overlmt_selfpay, s.preselfpay_amt, s.inscp_scp_amt,
+            e.dise_codg, e.chronic_scheme
+       from settlements s join encounters e using (psn_no, mdtrt_id) join institutions i on i.fixmedins_code = s.fixmedins_code
+      where s.psn_no = $1 and s.year = $2 and s.kind = 'settlement' and s.reversed_by is null
+      order by s.setl_id`,
+    [psnNo, year],
+  );
+  return rows.map((row) => {
+    const kind = MED_TYPES[row.med_type];
+    if (!kind) throw new Error(`stored settlement ${row.setl_id} has unknown med_type ${row.med_type}`);
+    return {
+      row,
+      claim: {
+        medType: row.med_type,
+        encounter: kind.encounter,
+        setlDate: row.setl_date,
+        admDate: row.adm_date,
+        level: row.level,
+        referral: row.referral,
+        medfee: row.medfee_sumamt,
+        fullOwnPay: row.fulamt_ownpay_amt,
+        overLimit: row.overlmt_selfpay,
+        preSelfPay: row.preselfpay_amt,
+        inScope: row.inscp_scp_amt,
+        diagnoses: row.dise_codg,
+        chronicScheme: row.chronic_scheme,
+      },
+    };
+  });
+}
+
+export interface Approval {
+  spellId: number;
+  topUp: Fen;
+  topUps: { setlId: string; topsUp: string; amount: Fen }[];
+}
+
+export async function approve(
+  client: PoolClient,
+  policies: PolicyRegistry,
+  application: PendingApplication,
+  request: { reason: string; actor: string; now: Date },
+): Promise<Approval> {
+  const today = chinaDate(request.now);
+  const { psn_no: psnNo, year } = application;
+  const person = await findApplicant(client, psnNo);
+  // The burden may have fallen since the application (a cancelled stay): checked again, under the lock.
+  const { policy, spells, ytd, onDate } = await check(client, policies, person, year, today, true);
+  const atDate = policy.at(onDate);
+  const rules = atDate.rules.assistance.application;
+  if (!rules) throw new Error('refuseApplication lets no application through without rules');
+  const spell = approvedSpell(rules, year, today);
+  const claims = await yearClaims(client, psnNo, year);
+  const was = { psnNo, categories: spells, supplementary: person.supplementary };
+  const resettled = resettleYear(
+    claims.map((entry) => entry.claim),
+    was,
+    { ...was, categories: [...spells, spell] },
+    policy,
+    year,
+    approvalStep(atDate, rules, spell, burdenOf(rules.measure, ytd)),
+  );
+  const after = shiftYearToDate(ytd, resettled.was, resettled.now, 1);
+
+  const { rows: spellRows } = await client.query<{ spell_id: number }>(
+    `insert into person_categories (psn_no, code, begin_date, end_date, source_dept) values ($1, $2, $3, $4, 'medical_security')
+     returning spell_id`,
+    [psnNo, spell.code, spell.begin, spell.end],
+  );
+  const { rows: sequence } = await client.query<{ n: string }>(
+    "select nextval('setl_seq')::text as n from generate_series(1, $1)",
+    [resettled.topUps.length],
+  );
+  const topUps: Approval['topUps'] = [];
+  for (const [i, topUp] of resettled.topUps.entries()) {
+    const original = claims[topUp.index]?.row;
+    const number = sequence[i]?.n;
+    if (!original || number === undefined) throw new Error('a top-up without its settlement or number');
+    const s = topUp.settlement;
+    const setlId = `ST${today.replaceAll('-', '')}${number.padStart(10, '0')}`;
+    const postings = postingsOf(s, `person:${psnNo}`, 1);
+    await client.query(
+      `with settlement as (
+         insert into settlements (psn_no, setl_id, mdtrt_id, fixmedins_code, kind, tops_up, application_id, year, setl_time, med_type, category,
+            policy_id, policy_fingerprint, medfee_sumamt, fulamt_ownpay_amt, overlmt_selfpay, preselfpay_amt, inscp_scp_amt, act_pay_dedc,
+            hifp_pay, pool_prop_selfpay, hifmi_pay, maf_pay, oth_pay, fund_pay_sumamt, psn_part_amt, psn_cash_pay, hosp_part_amt,
+            layers, setldetail, trace, ytd_before, ytd_after, msgid)
+         values ($1, $2, $3, $4, 'top_up', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24,
+            $25, $26, $27, $28, $29, $30, $31, $32, $33)
+         returning setl_id)
+       insert into fund_postings (psn_no, setl_id, account, amount)
+       select $1, (select setl_id from settlement), account, amount from unnest($34::text[], $35::bigint[]) as t(account, amount)`,
+      [
+        psnNo,
+        setlId,
+        original.mdtrt_id,
+        original.fixmedins_code,
+        original.setl_id,
+        application.application_id,
+        year,
+        request.now,
+        original.med_type,
+        s.category,
+        policy.id,
+        policy.at(original.setl_date).fingerprint,
+        s.medfee_sumamt,
+        s.fulamt_ownpay_amt,
+        s.overlmt_selfpay,
+        s.preselfpay_amt,
+        s.inscp_scp_amt,
+        s.act_pay_dedc,
+        s.hifp_pay,
+        s.pool_prop_selfpay,
+        s.hifmi_pay,
+        s.maf_pay,
+        s.oth_pay,
+        s.fund_pay_sumamt,
+        s.psn_part_amt,
+        s.psn_cash_pay,
+        s.hosp_part_amt,
+        JSON.stringify(s.layers),
+        JSON.stringify(toSetldetail(s, null)),
+        JSON.stringify(storeTrace(topUp.trace)),
+        ytd,
+        after,
+        `application:${application.application_id}`,
+        postings.accounts,
+        postings.amounts,
+      ],
+    );
+    topUps.push({ setlId, topsUp: original.setl_id, amount: s.fund_pay_sumamt });
+  }
+  const total = topUps.reduce((sum, entry) => sum + entry.amount, 0);
+  await client.query(
+    `update person_years set ytd = $3, personal_burden = $4, in_scope_burden = $5, fund_paid = $6, updated_at = $7
+      where psn_no = $1 and year = $2`,
+    [psnNo, year, after, after.personalBurden, after.inScopeBurden, after.fundPaid, request.now],
+  );
+  const spellId = spellRows[0]?.spell_id;
+  if (spellId === undefined) throw new Error('category spell not returned');
+  await client.query(
+    `update assistance_applications set status = 'approved', decided_by = $2, decided_at = $3, reason = nullif($4, ''), spell_id = $5, top_up = $6
+      where application_id = $1`,
+    [application.application_id, request.actor, request.now, request.reason, spellId, total],
+  );
+  await markAssisted(
+    client,
+    psnNo,
+    year,
+    request.actor,
+    request.now,
+    `依申请救助（申请 ${application.application_id}）已批准，补付 ${formatYuan(total)} 元`,
+  );
+  await audit(client, request.actor, 'application.approve', {
+    application_id: application.application_id,
+    psn_no: psnNo,
+    year,
+    top_up: total,
+    top_ups: topUps.map((entry) => entry.setlId),
+  });
+  return { spellId, topUp: total, topUps };
+}
+
+/** The person-year's warning, if there is one, moves to 已救助帮扶 with the approval as its note. */
+async function markAssisted(
+  client: PoolClient,
+  psnNo: string,
+  year: number,
+  actor: string,
+  at: Date,
+  note: string,
+): Promise<void> {
+  await client.query(
+    `with current as (select status from warnings where psn_no = $1 and year = $2 and status <> 'assisted'),
+     step as (update warnings set status = 'assisted', updated_at = $4 where psn_no = $1 and year = $2 and status <> 'assisted')
+     insert into warning_actions (psn_no, year, from_status, to_status, actor, note, at)
+     select $1, $2, status, 'assisted', $3, $5, $4 from current`,
+    [psnNo, year, actor, at, note],
+  );
+}
