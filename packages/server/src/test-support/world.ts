@@ -41,7 +41,8 @@ export interface World {
 
 let counter = 0;
 
-export async function createWorld(name: string): Promise<World> {
+/** A database of its own from the migrated template, with the Bozhou test world unless `empty`, and the API on it. */
+export async function createWorld(name: string, options: { empty?: boolean } = {}): Promise<World> {
   const templateUrl = inject('templateUrl');
   const database = `t_${name}_${process.pid}_${++counter}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
   const admin = new pg.Client({ connectionString: templateUrl });
@@ -50,7 +51,7 @@ export async function createWorld(name: string): Promise<World> {
   await admin.end();
   const url = inject('databaseUrlPattern').replace('{database}', database);
   const pool = createPool(url, 30);
-  await seedWorld(pool);
+  if (!options.empty) await seedWorld(pool);
   const app = await buildApp({
     pool,
     policies: new PolicyRegistry(),
