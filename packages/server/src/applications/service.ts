@@ -31,7 +31,7 @@ import { ApiError } from '../console/errors.js';
 import type { PoolClient } from '../db/pool.js';
 import { chinaDate } from '../his/protocol.js';
 import type { PolicyRegistry } from '../policies.js';
-import { postingsOf } from '../settlement/service.js';
+import { AMOUNT_COLUMNS, amountsOf, postingsOf } from '../settlement/service.js';
 import { categoriesOf } from '../store.js';
 
 export type ApplicationStatus = 'pending' | 'approved' | 'refused';
@@ -278,9 +278,7 @@ export async function approve(
     await client.query(
       `with settlement as (
          insert into settlements (psn_no, setl_id, mdtrt_id, fixmedins_code, kind, tops_up, application_id, year, setl_time, med_type, category,
-            policy_id, policy_fingerprint, medfee_sumamt, fulamt_ownpay_amt, overlmt_selfpay, preselfpay_amt, inscp_scp_amt, act_pay_dedc,
-            hifp_pay, pool_prop_selfpay, hifmi_pay, maf_pay, oth_pay, fund_pay_sumamt, psn_part_amt, psn_cash_pay, hosp_part_amt,
-            layers, setldetail, trace, ytd_before, ytd_after, msgid)
+            policy_id, policy_fingerprint, ${AMOUNT_COLUMNS}, layers, setldetail, trace, ytd_before, ytd_after, msgid)
          values ($1, $2, $3, $4, 'top_up', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24,
             $25, $26, $27, $28, $29, $30, $31, $32, $33)
          returning setl_id)
@@ -299,21 +297,7 @@ export async function approve(
         s.category,
         policy.id,
         policy.at(original.setl_date).fingerprint,
-        s.medfee_sumamt,
-        s.fulamt_ownpay_amt,
-        s.overlmt_selfpay,
-        s.preselfpay_amt,
-        s.inscp_scp_amt,
-        s.act_pay_dedc,
-        s.hifp_pay,
-        s.pool_prop_selfpay,
-        s.hifmi_pay,
-        s.maf_pay,
-        s.oth_pay,
-        s.fund_pay_sumamt,
-        s.psn_part_amt,
-        s.psn_cash_pay,
-        s.hosp_part_amt,
+        ...amountsOf(s),
         JSON.stringify(s.layers),
         JSON.stringify(toSetldetail(s, null)),
         JSON.stringify(storeTrace(topUp.trace)),

@@ -155,6 +155,8 @@ export async function seedGuanxian(
   const year = Number(date.slice(0, 4));
   const policy = loadPolicy('shandong/liaocheng/guanxian');
   const residents = generateResidents(rand, [COUNTY], persons, policy, year);
+  // The ordinary stays are for the generated residents only: the stories' amounts are worked out by hand.
+  const generated = [...residents.rows.psn];
   const stories = STORIES.map((story, k) => ({ ...story, psnNo: `P${COUNTY.admdvs}${90000001 + k}` }));
   for (const [k, story] of stories.entries()) {
     const category = story.category && { ...story.category, begin: `${year - 1}-01-01` };
@@ -176,14 +178,7 @@ export async function seedGuanxian(
   await insertResidents(pool, residents);
 
   const his = hisCaller(pool, policies, today, '371500');
-  await settleHistory(
-    pool,
-    his,
-    institutions,
-    residents.rows.psn.filter((_, index) => index % 97 === 0),
-    today,
-    rand,
-  );
+  await settleHistory(pool, his, institutions, generated, today, rand);
   for (const story of stories)
     for (const stay of story.stays)
       await settleStay(his, COUNTY_HOSPITAL, story.psnNo, today, { ...stay, diagnosis: 'C34.9' });

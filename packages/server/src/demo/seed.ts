@@ -137,14 +137,7 @@ export async function seedDemo(
     `演示数据：${institutions.length} 家定点医疗机构，${persons} 名参保居民，${residents.spells.psn.length} 人有救助身份`,
   );
   const his = hisCaller(pool, policies, today, '341600');
-  await settleHistory(
-    pool,
-    his,
-    institutions,
-    residents.rows.psn.filter((_, index) => index % 97 === 0),
-    today,
-    rand,
-  );
+  await settleHistory(pool, his, institutions, residents.rows.psn, today, rand);
   const guanxian = await seedGuanxian(pool, policies, today, rand, Math.ceil(persons / 10), log);
   for (const user of DEMO_USERS) await createUser(pool, user, user.password);
   return [...institutions, ...guanxian].map((institution) => ({

@@ -150,6 +150,30 @@ async function storeYearToDate(
   );
 }
 
+/** The amount columns of a settlement row, in this order (the layers, documents and accumulators follow them). */
+export const AMOUNT_COLUMNS = `medfee_sumamt, fulamt_ownpay_amt, overlmt_selfpay, preselfpay_amt, inscp_scp_amt, act_pay_dedc, hifp_pay,
+  pool_prop_selfpay, hifmi_pay, maf_pay, oth_pay, fund_pay_sumamt, psn_part_amt, psn_cash_pay, hosp_part_amt`;
+
+export function amountsOf(s: Settlement): number[] {
+  return [
+    s.medfee_sumamt,
+    s.fulamt_ownpay_amt,
+    s.overlmt_selfpay,
+    s.preselfpay_amt,
+    s.inscp_scp_amt,
+    s.act_pay_dedc,
+    s.hifp_pay,
+    s.pool_prop_selfpay,
+    s.hifmi_pay,
+    s.maf_pay,
+    s.oth_pay,
+    s.fund_pay_sumamt,
+    s.psn_part_amt,
+    s.psn_cash_pay,
+    s.hosp_part_amt,
+  ];
+}
+
 /**
  * Debits each fund what it pays and credits the payee what the funds owe it (`payable:<institution>`, or
  * `payable:person:<psn_no>` for a top-up paid to the person); the entries sum to zero.
@@ -318,8 +342,7 @@ export async function settleEncounter(
     name: 'settlement-write',
     text: `with settlement as (
        insert into settlements (psn_no, setl_id, mdtrt_id, fixmedins_code, kind, year, setl_time, med_type, category, policy_id, policy_fingerprint,
-          medfee_sumamt, fulamt_ownpay_amt, overlmt_selfpay, preselfpay_amt, inscp_scp_amt, act_pay_dedc, hifp_pay, pool_prop_selfpay, hifmi_pay,
-          maf_pay, oth_pay, fund_pay_sumamt, psn_part_amt, psn_cash_pay, hosp_part_amt, layers, setldetail, trace, ytd_before, ytd_after, msgid)
+          ${AMOUNT_COLUMNS}, layers, setldetail, trace, ytd_before, ytd_after, msgid)
        values ($1, $2, $3, $4, 'settlement', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31)
        returning setl_id),
      posted as (
@@ -343,21 +366,7 @@ export async function settleEncounter(
       s.category,
       person.policy_id,
       policy.fingerprint,
-      s.medfee_sumamt,
-      s.fulamt_ownpay_amt,
-      s.overlmt_selfpay,
-      s.preselfpay_amt,
-      s.inscp_scp_amt,
-      s.act_pay_dedc,
-      s.hifp_pay,
-      s.pool_prop_selfpay,
-      s.hifmi_pay,
-      s.maf_pay,
-      s.oth_pay,
-      s.fund_pay_sumamt,
-      s.psn_part_amt,
-      s.psn_cash_pay,
-      s.hosp_part_amt,
+      ...amountsOf(s),
       JSON.stringify(s.layers),
       // The reply carries setl_proc_info; the record keeps the amounts and the compact trace it is rendered from.
       JSON.stringify(toSetldetail(s, null)),
