@@ -8,6 +8,7 @@
  * 70% (limit 15,000). County hospital: deductible 500 (second stay half, third none), 70%; CI from 11,000 at 60%.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lockEncounter } from '../store.js';
 import {
   call,
   consoleApi,
@@ -161,10 +162,24 @@ describe('an application approved end to end', () => {
   });
 
   it('the approval pays each stay what the new category adds, as a top-up with its postings', async () => {
-    const approved = await reviewer('POST', `/api/assistance-applications/${applicationId}/decision`, {
+    // The hospital is busy with the first stay (its encounter locked as a settlement locks it): the approval, which
+    // writes a top-up referring to that stay, goes through all the same.
+    const hospital = await world.pool.connect();
+    await hospital.query('begin');
+    const county = { fixmedins_code: GUANXIAN.code, name: '冠县人民医院', level: 'county', admdvs: '371525' } as const;
+    await lockEncounter(hospital, county, APPLICANT.psnNo, first.mdtrtId);
+    const approval = reviewer('POST', `/api/assistance-applications/${applicationId}/decision`, {
       decision: 'approve',
       reason: '经入户核实，符合因病致贫重病患者认定条件',
     });
+    const outcome = await Promise.race([
+      approval.then(() => 'approved'),
+      new Promise((resolve) => setTimeout(() => resolve('held up by the hospital'), 3000)),
+    ]);
+    await hospital.query('rollback');
+    hospital.release();
+    expect(outcome).toBe('approved');
+    const approved = await approval;
     expect(approved.status).toBe(200);
     // Stay 1 again as 因病致贫重病患者: assistance (12,740 − 3,000) × 50% = 4,870; re-assistance: 12,740 − 4,870 = 7,870
     // is below 10,000 → 0. Stay 2: assistance on the cumulative 12,740 + 4,870 = 17,610 → (17,610 − 3,000) × 50% =
@@ -326,6 +341,10 @@ describe('refusals change nothing', () => {
     expect(await apply(clerk, { psn_no: LOW.psnNo, year: 2027 })).toMatchObject({
       status: 409,
       json: { message: '不能申请未来年度（2027年）的救助' },
+    });
+    expect(await apply(clerk, { psn_no: LOW.psnNo, year: 2010 })).toMatchObject({
+      status: 409,
+      json: { code: 'APPLICATION_NOT_OFFERED', message: '2010年度没有施行中的医保政策，不能受理申请' },
     });
     expect(await apply(bozhou, { psn_no: 'P002' })).toMatchObject({
       status: 409,

@@ -14,15 +14,18 @@ import {
   MED_TYPES,
   refuseApplication,
   resettleYear,
+  SanbaoError,
   shiftYearToDate,
   storeTrace,
   toSetldetail,
   yearOf,
+  type ApplicationRules,
   type CategorySpell,
   type Claim,
   type Fen,
   type InstitutionLevel,
   type Policy,
+  type PolicyAtDate,
   type Referral,
   type YearToDate,
 } from '@sanbao/core';
@@ -51,10 +54,11 @@ interface Applicant {
 
 interface Checked {
   policy: Policy;
+  /** The policy on the day the application is judged on: today, or the year's last day for a past year. */
+  atDate: PolicyAtDate;
+  rules: ApplicationRules;
   spells: CategorySpell[];
   ytd: YearToDate;
-  /** The day the policy and the categories are read on: today, or the year's last day for a past year. */
-  onDate: string;
 }
 
 /** Reads the person-year (locked when `lock`), the categories and the policy, and refuses what the policy refuses. */
@@ -76,9 +80,19 @@ async function check(
   const ytd = years.rows[0]?.ytd ?? emptyYearToDate(year);
   const policy = policies.get(person.policy_id);
   const onDate = year < yearOf(today) ? `${year}-12-31` : today;
-  const refusal = refuseApplication(policy.at(onDate), spells, year, today, ytd);
+  let atDate: PolicyAtDate;
+  try {
+    atDate = policy.at(onDate);
+  } catch (error) {
+    if (error instanceof SanbaoError && error.code === 'POLICY_NOT_IN_FORCE')
+      throw new ApiError(409, 'APPLICATION_NOT_OFFERED', `${year}年度没有施行中的医保政策，不能受理申请`);
+    throw error;
+  }
+  const refusal = refuseApplication(atDate, spells, year, today, ytd);
   if (refusal) throw new ApiError(409, refusal.code, refusal.message);
-  return { policy, spells, ytd, onDate };
+  const rules = atDate.rules.assistance.application;
+  if (!rules) throw new Error('refuseApplication lets no application through without rules');
+  return { policy, atDate, rules, spells, ytd };
 }
 
 async function findApplicant(client: PoolClient, psnNo: string): Promise<Applicant> {
@@ -97,9 +111,7 @@ export async function apply(
   request: { psnNo: string; year: number; note: string; actor: string; now: Date },
 ): Promise<{ applicationId: number; burden: Fen; qualifying: Fen }> {
   const person = await findApplicant(client, request.psnNo);
-  const { policy, ytd, onDate } = await check(client, policies, person, request.year, chinaDate(request.now), false);
-  const rules = policy.at(onDate).rules.assistance.application;
-  if (!rules) throw new Error('refuseApplication lets no application through without rules');
+  const { rules, ytd } = await check(client, policies, person, request.year, chinaDate(request.now), false);
   const burden = burdenOf(rules.measure, ytd);
   const { rows } = await client.query<{ application_id: number }>(
     `insert into assistance_applications (psn_no, year, status, burden, qualifying, note, applied_by, applied_at)
@@ -241,10 +253,7 @@ export async function approve(
   const { psn_no: psnNo, year } = application;
   const person = await findApplicant(client, psnNo);
   // The burden may have fallen since the application (a cancelled stay): checked again, under the lock.
-  const { policy, spells, ytd, onDate } = await check(client, policies, person, year, today, true);
-  const atDate = policy.at(onDate);
-  const rules = atDate.rules.assistance.application;
-  if (!rules) throw new Error('refuseApplication lets no application through without rules');
+  const { policy, atDate, rules, spells, ytd } = await check(client, policies, person, year, today, true);
   const spell = approvedSpell(rules, year, today);
   const claims = await yearClaims(client, psnNo, year);
   const was = { psnNo, categories: spells, supplementary: person.supplementary };
