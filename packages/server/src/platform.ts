@@ -42,7 +42,7 @@ export async function startPlatform(config: Config, log: (line: string) => void)
           `演示机构凭证：HTTP Basic「机构编号:demo-机构编号」，例如 ${example.code}:${example.secret}（${example.name}）`,
         );
       log(
-        `演示用户（POST /api/login）：${DEMO_USERS.map((user) => `${user.username}/${user.password}（${ROLE_NAMES[user.role]}）`).join('，')}`,
+        `演示用户（POST /api/login）：${DEMO_USERS.map((user) => `${user.username}/${user.password}（${user.display_name}，${ROLE_NAMES[user.role]}）`).join('，')}`,
       );
     }
   }
