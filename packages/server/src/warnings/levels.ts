@@ -2,7 +2,8 @@
  * Writing level changes: one statement for any number of person-years, used by screening (thousands at once), by
  * settlement (a red crossing, sent with the settlement's own write) and by cancellation. It raises or lowers the
  * warning, records the change with the amount that caused it, starts the follow-up again when the level rises, and
- * puts a red warning in the webhook outbox of every receiver it is routed to — all in the caller's transaction.
+ * puts a red warning — and a red warning withdrawn by a cancellation — in the webhook outbox of every receiver it is
+ * routed to, all in the caller's transaction.
  */
 import {
   dueOnOrAfter,
@@ -86,7 +87,7 @@ export function levelChangeQuery(changes: readonly LevelChange[], cause: LevelCa
          from changed c join previous p using (psn_no, year) where p.status <> 'new' and c.status = 'new'),
      outbox as (
        insert into webhook_outbox (endpoint_id, event, psn_no, year, event_data, created_at, next_attempt_at)
-       select e.endpoint_id, 'warning.red', c.psn_no, c.year,
+       select e.endpoint_id, case when c.level = 'red' then 'warning.red' else 'warning.red_withdrawn' end, c.psn_no, c.year,
               json_build_object('level', c.level, 'from_level', coalesce(p.level, 'none'), 'amount', c.amount, 'admdvs', c.admdvs,
                                 'township', c.township, 'department', c.department, 'cause', $11, 'setl_id', i.setl_id, 'at', $12::timestamptz),
               $12, $12
@@ -95,7 +96,7 @@ export function levelChangeQuery(changes: readonly LevelChange[], cause: LevelCa
           and (e.department is null or e.department = c.department)
           and (e.admdvs is null or e.admdvs = c.admdvs or exists (select 1 from regions r where r.admdvs = c.admdvs and r.parent = e.admdvs))
           and (e.township is null or e.township = c.township)
-        where c.level = 'red')
+        where c.level = 'red' or p.level = 'red')
      select c.psn_no, c.year, coalesce(p.level, 'none') as from_level, c.level as to_level
        from changed c left join previous p using (psn_no, year)`,
     values: [

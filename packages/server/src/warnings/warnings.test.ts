@@ -332,10 +332,10 @@ describe('the webhook for red warnings: a receiver that fails or is down loses n
     const { rows: queued } = await world.pool.query<{ n: number }>(
       'select count(*)::int as n from webhook_outbox where delivered_at is null',
     );
-    // TARGET's red (300,000.01) and ORDINARY's red (350,000.01, since cancelled: it was sent when it happened).
-    expect(queued[0]!.n).toBe(2);
+    // TARGET's red (300,000.01), ORDINARY's red (350,000.01) and its withdrawal when the 250,000 bill was cancelled.
+    expect(queued[0]!.n).toBe(3);
     receiver.answer = 503;
-    expect(await dispatchWebhooks(world.pool, { now: NOW })).toEqual({ delivered: 0, failed: 2 });
+    expect(await dispatchWebhooks(world.pool, { now: NOW })).toEqual({ delivered: 0, failed: 3 });
     // Not due again before 30 s have passed.
     expect(await dispatchWebhooks(world.pool, { now: new Date(NOW.getTime() + 29_000) })).toEqual({
       delivered: 0,
@@ -344,7 +344,7 @@ describe('the webhook for red warnings: a receiver that fails or is down loses n
     await receiver.stop();
     expect(await dispatchWebhooks(world.pool, { now: new Date(NOW.getTime() + 30_000), timeoutMs: 2000 })).toEqual({
       delivered: 0,
-      failed: 2,
+      failed: 3,
     });
     // The second failure waits 60 s more.
     await receiver.start();
@@ -355,9 +355,20 @@ describe('the webhook for red warnings: a receiver that fails or is down loses n
       failed: 0,
     });
     expect(await dispatchWebhooks(world.pool, { now: new Date(NOW.getTime() + 90_000) })).toEqual({
-      delivered: 2,
+      delivered: 3,
       failed: 0,
     });
+    // Sent side by side; delivery IDs follow the order of events: the withdrawal after the red warning it withdraws.
+    const ordinary = receiver.received
+      .map((r) => JSON.parse(r.body) as Record<string, unknown>)
+      .filter((body) => body['psn_no'] === ORDINARY.psnNo)
+      .sort((a, b) => Number(a['delivery_id']) - Number(b['delivery_id']));
+    expect(
+      ordinary.map((body) => [body['event'], body['from_level'], body['level'], body['amount'], body['cause']]),
+    ).toEqual([
+      ['warning.red', 'yellow', 'red', '350000.01', 'settlement'],
+      ['warning.red_withdrawn', 'red', 'yellow', '100000.01', 'cancellation'],
+    ]);
     const target = receiver.received.find((r) => JSON.parse(r.body).psn_no === TARGET.psnNo)!;
     expect(target.headers['x-sanbao-event']).toBe('warning.red');
     const expectedSignature = `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(target.body).digest('hex')}`;
