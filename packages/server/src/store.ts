@@ -65,9 +65,8 @@ export async function requireCoverage(
 }
 
 /**
- * The encounter, locked, and checked to belong to the calling institution. "No key update" serializes every change of
- * the encounter but lets rows that merely reference it (an approval's top-ups) pass: an approval that holds the
- * person-year and writes a top-up cannot then deadlock with a settlement that holds the encounter.
+ * The encounter, locked, and checked to belong to the calling institution. Locks are taken in one order everywhere:
+ * the encounter, then the person-year.
  */
 export async function lockEncounter(
   client: PoolClient,
@@ -77,7 +76,7 @@ export async function lockEncounter(
 ): Promise<EncounterRow> {
   const { rows } = await client.query<EncounterRow>(
     `select psn_no, mdtrt_id, fixmedins_code, med_type, insutype, begntime, endtime, status, dise_codg, chronic_scheme, referral, ipt_otp_no
-       from encounters where psn_no = $1 and mdtrt_id = $2 for no key update`,
+       from encounters where psn_no = $1 and mdtrt_id = $2 for update`,
     [psnNo, mdtrtId],
   );
   const encounter = rows[0];

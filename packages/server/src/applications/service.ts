@@ -252,10 +252,23 @@ export async function approve(
   const today = chinaDate(request.now);
   const { psn_no: psnNo, year } = application;
   const person = await findApplicant(client, psnNo);
+  // Locks in a settlement's order, the stays and then the person-year: a top-up refers to its stay, and waiting for a
+  // stay while holding the person-year could deadlock with a settlement holding the stay.
+  const stays = await client.query<{ mdtrt_id: string }>(
+    `select mdtrt_id from encounters
+      where psn_no = $1 and mdtrt_id in (select mdtrt_id from settlements where psn_no = $1 and year = $2 and kind = 'settlement')
+      order by mdtrt_id for update`,
+    [psnNo, year],
+  );
   // The burden may have fallen since the application (a cancelled stay): checked again, under the lock.
   const { policy, atDate, rules, spells, ytd } = await check(client, policies, person, year, today, true);
   const spell = approvedSpell(rules, year, today);
   const claims = await yearClaims(client, psnNo, year);
+  await lockLateStays(
+    client,
+    psnNo,
+    claims.map((entry) => entry.row.mdtrt_id).filter((id) => !stays.rows.some((stay) => stay.mdtrt_id === id)),
+  );
   const was = { psnNo, categories: spells, supplementary: person.supplementary };
   const resettled = resettleYear(
     claims.map((entry) => entry.claim),
@@ -348,6 +361,24 @@ export async function approve(
     top_ups: topUps.map((entry) => entry.setlId),
   });
   return { spellId, topUp: total, topUps };
+}
+
+/**
+ * A stay first settled after the stays were locked: lock it without waiting, or give up (a settlement of it may be
+ * waiting for the person-year this approval holds).
+ */
+async function lockLateStays(client: PoolClient, psnNo: string, mdtrtIds: string[]): Promise<void> {
+  if (mdtrtIds.length === 0) return;
+  try {
+    await client.query('select 1 from encounters where psn_no = $1 and mdtrt_id = any($2) for update nowait', [
+      psnNo,
+      mdtrtIds,
+    ]);
+  } catch (error) {
+    if ((error as { code?: string }).code === '55P03')
+      throw new ApiError(409, 'BUSY', '该人员有结算正在办理，请稍后再审核');
+    throw error;
+  }
 }
 
 /** The person-year's warning, if there is one, moves to 已救助帮扶 with the approval as its note. */

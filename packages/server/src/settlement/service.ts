@@ -267,7 +267,7 @@ async function loadForSettlement(
                from fee_lines f where f.psn_no = e.psn_no and f.mdtrt_id = e.mdtrt_id and f.status = 'active' and ($4::text is null or f.chrg_bchno = $4)) as lines
        from encounters e join persons p on p.psn_no = e.psn_no join regions r on r.admdvs = p.admdvs
       where e.psn_no = $1 and e.mdtrt_id = $2
-        for no key update of e`,
+        for update of e`,
     values: [request.psnNo, request.mdtrtId, context.today, batch ?? null],
   });
   const loaded = rows[0];
