@@ -9,6 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lockEncounter } from '../store.js';
+import { lockLateStays } from './service.js';
 import {
   call,
   consoleApi,
@@ -138,6 +139,7 @@ afterAll(async () => {
 describe('an application approved end to end', () => {
   let first: { mdtrtId: string; setlinfo: any };
   let second: { mdtrtId: string; setlinfo: any };
+  let third: { mdtrtId: string; setlinfo: any };
   let applicationId: number;
 
   it('two stays leave the ordinary insured person 117,610 out of pocket, a yellow warning', async () => {
@@ -301,7 +303,7 @@ describe('an application approved end to end', () => {
   });
 
   it('the next stay is settled with the new category, on the year moved by the top-ups', async () => {
-    const third = await stay(APPLICANT.psnNo, 10000);
+    third = await stay(APPLICANT.psnNo, 10000);
     // Third stay, no deductible: basic 10,000 × 70% = 7,000; left 3,000. CI: cumulative 27,525 + 3,000 = 30,525 →
     // (30,525 − 11,000) × 60% = 11,715, less 9,915 = 1,800; left 1,200. Assistance: cumulative 17,610 + 1,200 = 18,810 →
     // (18,810 − 3,000) × 50% = 7,905, less 7,305 = 600; left 600. Re-assistance: 10,305 + 600 = 10,905 →
@@ -316,6 +318,25 @@ describe('an application approved end to end', () => {
     expect(refused.infcode).not.toBe(0);
     expect(refused.err_msg).toContain('已依申请救助补付');
     expect({ ...(await counts(world.pool)), message_log: before.message_log }).toEqual(before);
+  });
+
+  it('a stay settled while an approval waited is not waited for: the approval answers BUSY', async () => {
+    // The hospital holds the third stay (as a settlement that may be waiting for the person-year would).
+    const hospital = await world.pool.connect();
+    await hospital.query('begin');
+    const county = { fixmedins_code: GUANXIAN.code, name: '冠县人民医院', level: 'county', admdvs: '371525' } as const;
+    await lockEncounter(hospital, county, APPLICANT.psnNo, third.mdtrtId);
+    const approval = await world.pool.connect();
+    await approval.query('begin');
+    await expect(lockLateStays(approval, APPLICANT.psnNo, [third.mdtrtId])).rejects.toMatchObject({
+      status: 409,
+      code: 'BUSY',
+      message: '该人员有结算正在办理，请稍后再审核',
+    });
+    await approval.query('rollback');
+    approval.release();
+    await hospital.query('rollback');
+    hospital.release();
   });
 
   it('an approved person cannot apply again', async () => {

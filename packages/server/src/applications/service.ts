@@ -367,7 +367,7 @@ export async function approve(
  * A stay first settled after the stays were locked: lock it without waiting, or give up (a settlement of it may be
  * waiting for the person-year this approval holds).
  */
-async function lockLateStays(client: PoolClient, psnNo: string, mdtrtIds: string[]): Promise<void> {
+export async function lockLateStays(client: PoolClient, psnNo: string, mdtrtIds: string[]): Promise<void> {
   if (mdtrtIds.length === 0) return;
   try {
     await client.query('select 1 from encounters where psn_no = $1 and mdtrt_id = any($2) for update nowait', [
