@@ -17,7 +17,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { authenticate, requireRole, type User } from '../console/auth.js';
 import { ApiError } from '../console/errors.js';
-import { parse } from '../console/parse.js';
+import { paging, parse, year } from '../console/parse.js';
 import { inScope, requirePersonInScope } from '../console/scope.js';
 import { inTransaction, type Pool } from '../db/pool.js';
 import { chinaDate } from '../his/protocol.js';
@@ -78,7 +78,6 @@ export function registerApplicationRoutes(
 ): void {
   const tags = ['依申请医疗救助'];
   const security = [{ console: [] }];
-  const year = z.coerce.number().int().min(2000).max(2100);
 
   app.post(
     '/api/assistance-applications',
@@ -130,8 +129,7 @@ export function registerApplicationRoutes(
           .object({
             status: z.enum(STATUS_CODES).optional(),
             year: year.optional(),
-            page: z.coerce.number().int().min(1).default(1),
-            size: z.coerce.number().int().min(1).max(500).default(50),
+            ...paging(500),
           })
           .strict(),
         request.query,

@@ -7,7 +7,6 @@ import {
   CATEGORY_NAMES,
   DEPARTMENT_CODES,
   expandTrace,
-  isValidDate,
   ID_PROBLEMS,
   maskIdNumber,
   parseIdNumber,
@@ -22,14 +21,10 @@ import { audit } from '../audit.js';
 import type { Pool } from '../db/pool.js';
 import { authenticate, createUser, login, requireRole, ROLE_NAMES, type User } from './auth.js';
 import { ApiError } from './errors.js';
-import { parse } from './parse.js';
+import { isoDate, paging, parse, region } from './parse.js';
 import { inScope, requirePersonInScope, requireRegionInScope } from './scope.js';
 
-const page = z.object({
-  page: z.coerce.number().int().min(1).default(1),
-  size: z.coerce.number().int().min(1).max(200).default(50),
-});
-const isoDate = z.string().refine(isValidDate, { message: '应为 yyyy-MM-dd 格式的有效日期' });
+const page = z.object(paging(200));
 
 export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
   const user = (request: FastifyRequest): Promise<User> => authenticate(pool, request);
@@ -163,7 +158,7 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
           .object({
             certno: z.string(),
             psn_name: z.string().min(1).max(50),
-            admdvs: z.string().regex(/^\d{6}$/, { message: '应为 6 位行政区划代码' }),
+            admdvs: region,
             township: z.string().max(50).default(''),
           })
           .strict(),

@@ -1,12 +1,12 @@
 /** Enrollment, the monthly subsidy adjustment and the enrollment reports (JSON or XLSX) over the console API. */
-import { isValidDate, parseYuan, SanbaoError } from '@sanbao/core';
+import { parseYuan, SanbaoError } from '@sanbao/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { audit } from '../audit.js';
 import type { Pool } from '../db/pool.js';
 import { authenticate, requireRole, type User } from '../console/auth.js';
 import { ApiError } from '../console/errors.js';
-import { parse } from '../console/parse.js';
+import { isoDate, parse, region, year } from '../console/parse.js';
 import { requirePersonInScope, requireRegionInScope } from '../console/scope.js';
 import { chinaDate } from '../his/protocol.js';
 import type { PolicyRegistry } from '../policies.js';
@@ -20,9 +20,6 @@ import {
   uninsuredTargetSheets,
 } from './reports.js';
 import { adjustSubsidies, enroll } from './service.js';
-
-const isoDate = z.string().refine(isValidDate, { message: '应为 yyyy-MM-dd 格式的有效日期' });
-const year = z.coerce.number().int().min(2000).max(2100);
 
 /** The region a report covers: the one asked for, which must lie in the user's scope, or the whole scope. */
 async function reportRegion(pool: Pool, user: User, asked: string | undefined): Promise<string | null> {
@@ -47,10 +44,7 @@ export function registerEnrollmentRoutes(
       z
         .object({
           year,
-          region: z
-            .string()
-            .regex(/^\d{6}$/, { message: '应为 6 位行政区划代码' })
-            .optional(),
+          region: region.optional(),
           date: isoDate.optional(),
           format: z.enum(['json', 'xlsx']).default('json'),
         })

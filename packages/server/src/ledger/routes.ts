@@ -2,7 +2,7 @@
  * The ledger exchange over the console API: templates to download, file upload (the body is the file itself), the
  * record of every import and the XLSX report of a file's bad rows.
  */
-import { CATEGORY_NAMES, DEPARTMENT_CODES, DEPARTMENTS, isValidDate, type CategoryCode } from '@sanbao/core';
+import { CATEGORY_NAMES, DEPARTMENT_CODES, DEPARTMENTS, type CategoryCode } from '@sanbao/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { audit } from '../audit.js';
@@ -10,7 +10,7 @@ import type { Pool } from '../db/pool.js';
 import { chinaDate } from '../his/protocol.js';
 import { authenticate, requireRole } from '../console/auth.js';
 import { ApiError } from '../console/errors.js';
-import { parse } from '../console/parse.js';
+import { isoDate, parse, region } from '../console/parse.js';
 import { inScope, requireRegionInScope } from '../console/scope.js';
 import { importLedger, type ImportResult } from './import.js';
 import { sendXlsx, XLSX_TYPE } from '../xlsx.js';
@@ -100,11 +100,8 @@ export function registerLedgerRoutes(app: FastifyInstance, pool: Pool, clock: ()
           z
             .object({
               department,
-              region: z.string().regex(/^\d{6}$/, { message: '应为 6 位行政区划代码' }),
-              date: z
-                .string()
-                .refine(isValidDate, { message: '应为 yyyy-MM-dd 格式的有效日期' })
-                .default(chinaDate(clock())),
+              region,
+              date: isoDate.default(chinaDate(clock())),
               mode: z.enum(['atomic', 'partial'], { message: '应为 atomic（整体导入）或 partial（仅导入正确行）' }),
               file_name: z.string().min(1).max(200).default('台账'),
             })

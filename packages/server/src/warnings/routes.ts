@@ -24,7 +24,7 @@ import { audit } from '../audit.js';
 import { inTransaction, type Pool, type PoolClient } from '../db/pool.js';
 import { authenticate, requireRole, type User } from '../console/auth.js';
 import { ApiError } from '../console/errors.js';
-import { parse } from '../console/parse.js';
+import { paging, parse, region, year } from '../console/parse.js';
 import { inScope, requireRegionInScope, warningInScope, warningScopeValues } from '../console/scope.js';
 import { chinaDate, chinaDateTime } from '../his/protocol.js';
 import type { PolicyRegistry } from '../policies.js';
@@ -32,13 +32,8 @@ import { sendXlsx, workbookXlsx } from '../xlsx.js';
 import { batchWorkbook, type BatchRow } from './feedback.js';
 import { screen } from './screening.js';
 
-const year = z.coerce.number().int().min(2000).max(2100);
 const levels = z.enum(['none', 'blue', 'yellow', 'red']);
-const region = z.string().regex(/^\d{6}$/, { message: '应为 6 位行政区划代码' });
-const page = {
-  page: z.coerce.number().int().min(1).default(1),
-  size: z.coerce.number().int().min(1).max(500).default(50),
-};
+const page = paging(500);
 
 interface WarningRow {
   psn_no: string;
