@@ -31,13 +31,18 @@ export interface EncounterRow {
   ipt_otp_no: string | null;
 }
 
-export async function findPerson(client: PoolClient, psnNo: string): Promise<PersonRow> {
+/** The person with their region's policy, or undefined. */
+export async function personById(client: PoolClient, psnNo: string): Promise<PersonRow | undefined> {
   const { rows } = await client.query<PersonRow>(
     `select p.psn_no, p.certno, p.psn_name, p.gend, p.brdy, p.admdvs, p.township, p.supplementary, r.policy_id
        from persons p join regions r on r.admdvs = p.admdvs where p.psn_no = $1`,
     [psnNo],
   );
-  const person = rows[0];
+  return rows[0];
+}
+
+export async function findPerson(client: PoolClient, psnNo: string): Promise<PersonRow> {
+  const person = await personById(client, psnNo);
   if (!person) throw new HisError('PERSON_NOT_FOUND', `查无人员编号 ${psnNo}`);
   return person;
 }

@@ -35,7 +35,7 @@ import type { PoolClient } from '../db/pool.js';
 import { chinaDate } from '../his/protocol.js';
 import type { PolicyRegistry } from '../policies.js';
 import { AMOUNT_COLUMNS, amountsOf, postingsOf } from '../settlement/service.js';
-import { categoriesOf } from '../store.js';
+import { categoriesOf, personById, type PersonRow } from '../store.js';
 
 export type ApplicationStatus = 'pending' | 'approved' | 'refused';
 
@@ -44,13 +44,6 @@ export const APPLICATION_STATUSES: Record<ApplicationStatus, string> = {
   approved: '已批准',
   refused: '不予批准',
 };
-
-interface Applicant {
-  psn_no: string;
-  admdvs: string;
-  supplementary: boolean;
-  policy_id: string;
-}
 
 interface Checked {
   policy: Policy;
@@ -65,7 +58,7 @@ interface Checked {
 async function check(
   client: PoolClient,
   policies: PolicyRegistry,
-  person: Applicant,
+  person: PersonRow,
   year: number,
   today: string,
   lock: boolean,
@@ -95,12 +88,8 @@ async function check(
   return { policy, atDate, rules, spells, ytd };
 }
 
-async function findApplicant(client: PoolClient, psnNo: string): Promise<Applicant> {
-  const { rows } = await client.query<Applicant>(
-    'select p.psn_no, p.admdvs, p.supplementary, r.policy_id from persons p join regions r using (admdvs) where p.psn_no = $1',
-    [psnNo],
-  );
-  const person = rows[0];
+async function findApplicant(client: PoolClient, psnNo: string): Promise<PersonRow> {
+  const person = await personById(client, psnNo);
   if (!person) throw new ApiError(404, 'NOT_FOUND', `查无人员 ${psnNo}`);
   return person;
 }
@@ -260,6 +249,7 @@ export async function approve(
       order by mdtrt_id for update`,
     [psnNo, year],
   );
+  const locked = new Set(stays.rows.map((stay) => stay.mdtrt_id));
   // The burden may have fallen since the application (a cancelled stay): checked again, under the lock.
   const { policy, atDate, rules, spells, ytd } = await check(client, policies, person, year, today, true);
   const spell = approvedSpell(rules, year, today);
@@ -267,7 +257,7 @@ export async function approve(
   await lockLateStays(
     client,
     psnNo,
-    claims.map((entry) => entry.row.mdtrt_id).filter((id) => !stays.rows.some((stay) => stay.mdtrt_id === id)),
+    claims.map((entry) => entry.row.mdtrt_id).filter((id) => !locked.has(id)),
   );
   const was = { psnNo, categories: spells, supplementary: person.supplementary };
   const resettled = resettleYear(
