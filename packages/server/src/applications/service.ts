@@ -27,6 +27,7 @@ import {
   type Policy,
   type PolicyAtDate,
   type Referral,
+  type WarningStatus,
   type YearToDate,
 } from '@sanbao/core';
 import { audit } from '../audit.js';
@@ -36,6 +37,7 @@ import { chinaDate } from '../his/protocol.js';
 import type { PolicyRegistry } from '../policies.js';
 import { AMOUNT_COLUMNS, amountsOf, postingsOf } from '../settlement/service.js';
 import { categoriesOf, personById, type PersonRow } from '../store.js';
+import { recordStep } from '../warnings/actions.js';
 
 export type ApplicationStatus = 'pending' | 'approved' | 'refused';
 
@@ -380,11 +382,11 @@ async function markAssisted(
   at: Date,
   note: string,
 ): Promise<void> {
-  await client.query(
-    `with current as (select status from warnings where psn_no = $1 and year = $2 and status <> 'assisted'),
-     step as (update warnings set status = 'assisted', updated_at = $4 where psn_no = $1 and year = $2 and status <> 'assisted')
-     insert into warning_actions (psn_no, year, from_status, to_status, actor, note, at)
-     select $1, $2, status, 'assisted', $3, $5, $4 from current`,
-    [psnNo, year, actor, at, note],
+  const { rows } = await client.query<{ status: WarningStatus }>(
+    'select status from warnings where psn_no = $1 and year = $2 for update',
+    [psnNo, year],
   );
+  const from = rows[0]?.status;
+  if (from === undefined || from === 'assisted') return;
+  await recordStep(client, { psnNo, year, from, to: 'assisted', actor, note, at });
 }

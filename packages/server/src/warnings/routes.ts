@@ -29,6 +29,7 @@ import { inScope, requireRegionInScope, warningInScope, warningScopeValues } fro
 import { chinaDate, chinaDateTime } from '../his/protocol.js';
 import type { PolicyRegistry } from '../policies.js';
 import { sendXlsx, workbookXlsx } from '../xlsx.js';
+import { recordStep } from './actions.js';
 import { batchWorkbook, type BatchRow } from './feedback.js';
 import { screen } from './screening.js';
 
@@ -175,11 +176,15 @@ export function registerWarningRoutes(
         const warning = await findWarning(client, me, params.psn_no, params.year, true);
         const refusal = refuseTransition(warning.status, body.status, body.note);
         if (refusal) throw new ApiError(409, 'WARNING_STATE', refusal);
-        await client.query(
-          `with step as (update warnings set status = $3, updated_at = $6 where psn_no = $1 and year = $2)
-           insert into warning_actions (psn_no, year, from_status, to_status, actor, note, at) values ($1, $2, $4, $3, $5, $7, $6)`,
-          [params.psn_no, params.year, body.status, warning.status, `user:${me.username}`, at, body.note.trim()],
-        );
+        await recordStep(client, {
+          psnNo: params.psn_no,
+          year: params.year,
+          from: warning.status,
+          to: body.status,
+          actor: `user:${me.username}`,
+          note: body.note.trim(),
+          at,
+        });
         await audit(client, `user:${me.username}`, 'warning.action', {
           psn_no: params.psn_no,
           year: params.year,
