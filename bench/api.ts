@@ -111,8 +111,9 @@ await withScratchDatabase(8, async (pool, database) => {
 
   // pgbench's TPC-B-like load on the same server, same client count.
   const pgbench = pgbenchPath();
-  const admin = database.urlFor('postgres');
-  execFileSync('psql', [admin, '-qc', 'create database pgbench'], { stdio: 'ignore' });
+  // Only the superuser creates databases; pgbench runs as the platform's role, like the platform.
+  const admin = database.adminUrlFor('postgres');
+  execFileSync('psql', [admin, '-qc', `create database pgbench owner ${database.appRole}`], { stdio: 'ignore' });
   const benchUrl = database.urlFor('pgbench');
   execFileSync(pgbench, ['-i', '-q', '-s', '10', benchUrl], { stdio: 'ignore' });
   const runPgbench = (seconds: number): { tps: number; transactions: number } => {

@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
 import { migrate } from './db/migrate.js';
 import { createPool, type Pool } from './db/pool.js';
+import { superviseEmbeddedPostgres } from './db/supervisor.js';
 import { ROLE_NAMES } from './console/auth.js';
 import { DEMO_USERS, seedDemo } from './demo/seed.js';
 import { PolicyRegistry } from './policies.js';
@@ -22,6 +23,7 @@ export async function startPlatform(config: Config, log: (line: string) => void)
   const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir, config.embeddedPort);
   const databaseUrl = config.databaseUrl ?? embedded?.url ?? '';
   if (embedded?.reused) log('内置 PostgreSQL 已在运行（上次未正常停止），直接使用');
+  for (const line of embedded?.notices ?? []) log(line);
   log(
     embedded
       ? `数据库：内置 PostgreSQL，数据目录 ${embedded.dataDir}（端口 ${config.embeddedPort}）`
@@ -54,6 +56,8 @@ export async function startPlatform(config: Config, log: (line: string) => void)
     { jobsMs: config.jobsIntervalMs, webhooksMs: config.webhooksIntervalMs },
     log,
   );
+  // Restarts the platform's own PostgreSQL if it dies.
+  const supervisor = embedded && superviseEmbeddedPostgres(embedded, log);
   log(
     `平台已启动：${address}  HIS 接口 ${address}/fsi/api/rsfComIfsService/callService  接口文档 ${address}/docs  健康检查 ${address}/healthz`,
   );
@@ -63,6 +67,8 @@ export async function startPlatform(config: Config, log: (line: string) => void)
     pool,
     embedded,
     stop: async () => {
+      // First: the server stopped below is not to be started again.
+      await supervisor?.stop();
       await background.stop();
       await app.close();
       await pool.end();

@@ -1,7 +1,12 @@
 import pg from 'pg';
 
-// bigint columns hold fen: always below 2^53, so numbers are exact. Dates stay ISO strings.
-pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+// bigint columns hold fen, bounded far below 2^53 by the policy's plausibility limits and the tables' checks, so
+// numbers are exact; a value that is not (a corrupted row) fails its query instead of drifting by a fen.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => {
+  const number = Number(value);
+  if (!Number.isSafeInteger(number)) throw new RangeError(`bigint ${value} is beyond exact integers`);
+  return number;
+});
 pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 
 export type Pool = pg.Pool;
@@ -12,25 +17,78 @@ export type PoolClient = pg.PoolClient;
  * runs them in order). A settlement uses this to wait twice instead of five times.
  */
 export function createPool(url: string, max = 20): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max, pipeline: true });
+  // While the database is down a call waits at most this long for a connection, then answers 服务暂不可用.
+  const pool = new pg.Pool({ connectionString: url, max, pipeline: true, connectionTimeoutMillis: 5000 });
   // An idle connection closed by the server (a restart, an administrator) is dropped and replaced, not fatal.
   pool.on('error', () => undefined);
+  // A checked-out connection that dies (the server killed mid-query) emits `error` on its client: without a
+  // listener that would end the process. The query in flight fails on its own; the caller discards the client.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   return pool;
 }
 
-/** Runs work in one transaction; rolls back on any error. */
+/** SQLSTATE classes and socket errors that mean the database cannot be reached now, not that the request is bad. */
+const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006']);
+const UNAVAILABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOENT', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN']);
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (UNAVAILABLE_STATES.has(code) || UNAVAILABLE_ERRNOS.has(code))) return true;
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable|Connection ended/i.test(
+    error.message,
+  );
+}
+
+/**
+ * A refusal of the platform's own (a stable code and a Chinese message) thrown after a clean rollback leaves the
+ * session as it was. Anything else — a database error, a lost connection, a bug — may leave it in an aborted
+ * transaction or a half-read pipeline: that client is destroyed, never handed to the next request.
+ */
+const REFUSALS = new Set(['HisError', 'ApiError', 'SanbaoError']);
+
+export function isRefusal(error: unknown): boolean {
+  return error instanceof Error && REFUSALS.has(error.name);
+}
+
+/** Runs work in one transaction; rolls back on any error, and discards the client unless the error was a refusal. */
 export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
+  return withClient(pool, async (client) => {
     await client.query('begin');
-    const result = await work(client);
-    await client.query('commit');
-    return result;
+    try {
+      const result = await work(client);
+      await client.query('commit');
+      return result;
+    } catch (error) {
+      await rollback(client, error);
+      throw error;
+    }
+  });
+}
+
+/** Rolls back; a failed rollback marks the error so that withClient discards the client. */
+export async function rollback(client: pg.PoolClient, error?: unknown): Promise<void> {
+  try {
+    await client.query('rollback');
+  } catch {
+    if (error instanceof Error) (error as { discardClient?: boolean }).discardClient = true;
+  }
+}
+
+/** A client checked out for `work` and released after it; destroyed when `work` failed with anything but a refusal. */
+export async function withClient<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let discard: Error | undefined;
+  try {
+    return await work(client);
   } catch (error) {
-    await client.query('rollback').catch(() => undefined);
+    if (!isRefusal(error) || (error as { discardClient?: boolean }).discardClient)
+      discard = error instanceof Error ? error : new Error(String(error));
     throw error;
   } finally {
-    client.release();
+    client.release(discard);
   }
 }
 

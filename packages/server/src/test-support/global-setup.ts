@@ -10,10 +10,14 @@ import { freePort } from '../net.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** A migrated template database; test files clone it. */
+    /** A migrated template database (`sanbao`), as the platform's role; test files clone it. */
     templateUrl: string;
-    /** The URL of a database on the test server, with {database} for its name. */
+    /** The URL of a database on the test server, as the platform's role, with {database} for its name. */
     databaseUrlPattern: string;
+    /** The superuser's URL of the server's maintenance database: for creating the test files' databases. */
+    adminUrl: string;
+    /** The platform's role, which is to own the databases made for tests. */
+    appRole: string;
   }
 }
 
@@ -25,6 +29,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await pool.end();
   project.provide('templateUrl', database.url);
   project.provide('databaseUrlPattern', database.urlFor('{database}'));
+  project.provide('adminUrl', database.adminUrlFor('postgres'));
+  project.provide('appRole', database.appRole);
   return async () => {
     await database.stop();
     rmSync(folder, { recursive: true, force: true });
