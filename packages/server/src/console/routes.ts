@@ -19,7 +19,21 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { audit } from '../audit.js';
 import type { Pool } from '../db/pool.js';
-import { authenticate, createUser, login, requireRole, ROLE_NAMES, type User } from './auth.js';
+import { authSettings } from '../security/ratelimit.js';
+import {
+  authenticate,
+  changePassword,
+  createUser,
+  login,
+  logout,
+  requireRole,
+  requireStrongPassword,
+  ROLE_NAMES,
+  SESSION_HOURS,
+  updateUser,
+  type Role,
+  type User,
+} from './auth.js';
 import { ApiError } from './errors.js';
 import { isoDate, paging, parse, region } from './parse.js';
 import { inScope, requirePersonInScope, requireRegionInScope } from './scope.js';
@@ -36,14 +50,19 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
     {
       schema: {
         tags,
-        summary: '登录，取得令牌',
+        summary: `登录，取得令牌（${SESSION_HOURS} 小时有效）`,
+        description: `同一用户名连续 ${authSettings.loginFailures} 次密码错误锁定 ${authSettings.loginLockMs / 60_000} 分钟（423 ACCOUNT_LOCKED）；同一地址每分钟最多尝试 ${authSettings.loginPerAddress} 次（429 RATE_LIMITED）；同时校验的登录过多时 429 LOGIN_BUSY。`,
         body: { type: 'object', properties: { username: { type: 'string' }, password: { type: 'string' } } },
       },
       attachValidation: true,
     },
     async (request) => {
-      const body = parse(z.object({ username: z.string().min(1), password: z.string().min(1) }), request.body, 'body');
-      const session = await login(pool, body.username, body.password);
+      const body = parse(
+        z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) }),
+        request.body,
+        'body',
+      );
+      const session = await login(pool, body.username, body.password, request.ip);
       return {
         token: session.token,
         expires_at: session.expiresAt.toISOString(),
@@ -52,10 +71,42 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
     },
   );
 
+  app.post('/api/logout', { schema: { tags, summary: '退出登录（令牌随即失效）', security } }, async (request) => {
+    const me = await logout(pool, request);
+    await audit(pool, `user:${me.username}`, 'logout', {});
+    return { message: '已退出登录' };
+  });
+
   app.get('/api/me', { schema: { tags, summary: '当前用户', security } }, async (request) => {
     const me = await user(request);
     return { ...me, role_name: ROLE_NAMES[me.role] };
   });
+
+  app.post(
+    '/api/me/password',
+    {
+      schema: {
+        tags,
+        summary: '修改本人密码（须原密码；其他登录随即失效）',
+        security,
+        body: {
+          type: 'object',
+          properties: { old_password: { type: 'string' }, new_password: { type: 'string' } },
+        },
+      },
+      attachValidation: true,
+    },
+    async (request) => {
+      const body = parse(
+        z.object({ old_password: z.string().min(1).max(1024), new_password: z.string().min(1).max(1024) }).strict(),
+        request.body,
+        'body',
+      );
+      const me = await changePassword(pool, request, body.old_password, body.new_password);
+      await audit(pool, `user:${me.username}`, 'user.password', { username: me.username });
+      return { message: '密码已修改，其他登录已失效' };
+    },
+  );
 
   app.get('/api/institutions', { schema: { tags, summary: '定点医疗机构（含位置）', security } }, async (request) => {
     const me = await user(request);
@@ -278,9 +329,16 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
     },
   );
 
-  app.post('/api/users', { schema: { tags, summary: '创建用户（管理员）', security } }, async (request, reply) => {
+  /** Managing users: an administrator not limited to a township or a department. */
+  const administrator = async (request: FastifyRequest): Promise<User> => {
     const me = await user(request);
     requireRole(me, 'administrator');
+    if (me.township || me.department) throw new ApiError(403, 'FORBIDDEN', '乡镇或部门用户不能管理用户');
+    return me;
+  };
+
+  app.post('/api/users', { schema: { tags, summary: '创建用户（管理员）', security } }, async (request, reply) => {
+    const me = await administrator(request);
     const body = parse(
       z
         .object({
@@ -299,6 +357,7 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
       request.body,
       'body',
     );
+    requireStrongPassword(body.password, body);
     if (me.scope_admdvs !== null) {
       const allowed = await pool.query(`select 1 from regions r where r.admdvs = $2 and ${inScope('r.admdvs', 1)}`, [
         me.scope_admdvs,
@@ -339,4 +398,54 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
       department: body.department,
     });
   });
+
+  app.patch(
+    '/api/users/:username',
+    {
+      schema: {
+        tags,
+        summary: '启用、停用用户或重置密码（管理员，限管辖范围）；停用与重置密码使该用户的登录全部失效',
+        security,
+        body: { type: 'object', properties: { active: { type: 'boolean' }, password: { type: 'string' } } },
+      },
+      attachValidation: true,
+    },
+    async (request) => {
+      const me = await administrator(request);
+      const { username } = request.params as { username: string };
+      const body = parse(
+        z
+          .object({ active: z.boolean().optional(), password: z.string().max(1024).optional() })
+          .strict()
+          .refine((change) => change.active !== undefined || change.password !== undefined, {
+            message: '须提供 active 或 password',
+          }),
+        request.body ?? {},
+        'body',
+      );
+      const { rows } = await pool.query<{ username: string; role: Role; scope_admdvs: string | null; active: boolean }>(
+        `select u.username, u.role, u.scope_admdvs, u.active from users u
+          where u.username = $2 and ($1::text is null or (u.scope_admdvs is not null and ${inScope('u.scope_admdvs', 1)}))`,
+        [me.scope_admdvs, username],
+      );
+      const target = rows[0];
+      if (!target) throw new ApiError(404, 'NOT_FOUND', `查无用户 ${username}（或不在您的管辖范围）`);
+      if (body.active === false && target.username === me.username)
+        throw new ApiError(409, 'SELF_DEACTIVATION', '不能停用自己的账户');
+      if (body.password !== undefined) requireStrongPassword(body.password, target);
+      await updateUser(pool, target.username, body);
+      await audit(pool, `user:${me.username}`, 'user.update', {
+        username: target.username,
+        ...(body.active === undefined ? {} : { active: body.active }),
+        ...(body.password === undefined ? {} : { password_reset: true }),
+      });
+      return {
+        username: target.username,
+        role: target.role,
+        role_name: ROLE_NAMES[target.role],
+        scope_admdvs: target.scope_admdvs,
+        active: body.active ?? target.active,
+      };
+    },
+  );
 }
