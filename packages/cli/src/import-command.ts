@@ -1,14 +1,17 @@
 /**
  * `sanbao import <file> --source <dept> --region <admdvs> --mode atomic|partial`: a department's ledger straight into
- * the database the platform uses (DATABASE_URL, or the embedded one in SANBAO_DATA_DIR), with a progress bar.
+ * the database the platform uses (DATABASE_URL, or the embedded one in SANBAO_DATA_DIR), with a progress bar. An
+ * import that would end many running categories needs `--confirm-end <n>`; settlements made under a category after
+ * the day it ended are listed to be made again.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { basename, resolve } from 'node:path';
-import { DEPARTMENT_CODES, DEPARTMENTS, isValidDate, type Department } from '@sanbao/core';
+import { CATEGORY_NAMES, DEPARTMENT_CODES, DEPARTMENTS, isValidDate, type Department } from '@sanbao/core';
 import { errorReportXlsx, formatOf, importLedger, type ImportResult } from '@sanbao/server';
 import { withDatabase } from './database.js';
 import { EXIT, type Io } from './io.js';
+import { usageError } from './usage.js';
 
 export interface ImportOptions {
   source?: string | undefined;
@@ -16,6 +19,7 @@ export interface ImportOptions {
   date?: string | undefined;
   mode?: string | undefined;
   report?: string | undefined;
+  confirmEnd?: string | undefined;
 }
 
 const BAR = 30;
@@ -56,6 +60,9 @@ function usageProblem(options: ImportOptions): string | null {
     return '--mode 须在导入前选定：atomic（任何一行有误则整个文件不导入）或 partial（导入正确行，错误行输出报告）';
   }
   if (options.date !== undefined && !isValidDate(options.date)) return '--date 应为 yyyy-MM-dd 格式的有效日期';
+  if (options.confirmEnd !== undefined && !/^\d{1,9}$/.test(options.confirmEnd)) {
+    return '--confirm-end 应为确认终止的人员类别数量（非负整数）';
+  }
   return null;
 }
 
@@ -69,10 +76,24 @@ function summaryLines(result: ImportResult): string[] {
   return lines;
 }
 
+/** The settlements the import left to be made again (需重新结算), one line each. */
+function resettlementLines(result: ImportResult): string[] {
+  if (result.resettlements.length === 0) return [];
+  const lines = [`需重新结算 ${result.resettlements.length} 笔（类别终止日之后仍按该类别结算）：`];
+  for (const row of result.resettlements.slice(0, 50)) {
+    lines.push(
+      `  ${row.psnNo} ${row.psnName} 结算 ${row.setlId}（${row.fixmedinsCode}，${row.setlTime}）：${CATEGORY_NAMES[row.category]}已于 ${row.spellEnd} 终止`,
+    );
+  }
+  if (result.resettlements.length > 50)
+    lines.push(`  …… 另有 ${result.resettlements.length - 50} 笔，见平台的导入记录`);
+  return lines;
+}
+
 export async function importCommand(file: string, options: ImportOptions, io: Io & { tty?: boolean }): Promise<number> {
   const problem = usageProblem(options);
   if (problem) {
-    io.err.write(`${problem}\n`);
+    io.err.write(usageError('import', problem));
     return EXIT.usage;
   }
   const path = resolve(io.cwd, file);
@@ -89,6 +110,7 @@ export async function importCommand(file: string, options: ImportOptions, io: Io
       mode: options.mode as 'atomic' | 'partial',
       fileName: basename(path),
       actor: `cli:${userInfo().username}`,
+      confirmEnd: options.confirmEnd === undefined ? undefined : Number(options.confirmEnd),
       onProgress: (event) => {
         if (event.phase === 'reading') progress(event.rows);
         else if (event.phase === 'merging') io.err.write(`${io.tty ? '\n' : ''}写入数据库……\n`);
@@ -105,12 +127,14 @@ export async function importCommand(file: string, options: ImportOptions, io: Io
       return EXIT.ok;
     }
     if (result.status === 'refused') {
-      io.out.write(
-        `${result.fileProblem?.message ?? '台账未导入，未写入任何数据'}（导入记录 ${result.importId}，${seconds} 秒）\n${summaryLines(result).join('\n')}\n`,
-      );
+      const message = result.massEnd
+        ? `${result.fileProblem!.message}（在命令中加上 --confirm-end ${result.massEnd.ending}）`
+        : (result.fileProblem?.message ?? '台账未导入，未写入任何数据');
+      io.out.write(`${message}（导入记录 ${result.importId}，${seconds} 秒）\n${summaryLines(result).join('\n')}\n`);
       return EXIT.refused;
     }
-    io.out.write(`台账已导入（导入记录 ${result.importId}，${seconds} 秒）\n${summaryLines(result).join('\n')}\n`);
+    const lines = [...summaryLines(result), ...resettlementLines(result)];
+    io.out.write(`台账已导入（导入记录 ${result.importId}，${seconds} 秒）\n${lines.join('\n')}\n`);
     return EXIT.ok;
   });
 }

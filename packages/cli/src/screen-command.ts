@@ -7,6 +7,7 @@ import { CADENCE_NAMES, isValidDate, WARNING_LEVEL_NAMES, type Cadence } from '@
 import { audit, chinaDate, PolicyRegistry, screen, type ScreeningSummary } from '@sanbao/server';
 import { withDatabase } from './database.js';
 import { EXIT, padEnd, padStart, type Io } from './io.js';
+import { usageError } from './usage.js';
 
 export interface ScreenOptions {
   region?: string | undefined;
@@ -54,7 +55,7 @@ export function renderSummary(summary: ScreeningSummary): string {
 export async function screenCommand(options: ScreenOptions, io: Io): Promise<number> {
   const problem = usageProblem(options);
   if (problem) {
-    io.err.write(`${problem}\n`);
+    io.err.write(usageError('screen', problem));
     return EXIT.usage;
   }
   return withDatabase(async (pool) => {

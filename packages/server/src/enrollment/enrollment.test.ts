@@ -203,10 +203,18 @@ describe('reports', () => {
   it('from a civil-affairs ledger to the roster: a 特困 person imported, enrolled, fully subsidised', async () => {
     const certno = idNumber('341602', '1950-02-02', '091');
     const ledger = `身份证号码,姓名,人员类别,认定日期,终止日期,行政区划代码,乡镇（街道）\n${certno},赵老汉,特困人员,2026-02-01,,341602,十八里镇\n`;
+    // The ledger comes from the civil-affairs department's own user.
+    const civil = await signIn(world, {
+      username: 'qc.civil',
+      display_name: '谯城区民政局',
+      role: 'operator',
+      scope_admdvs: '341602',
+      department: 'civil_affairs',
+    });
     const imported = await world.app.inject({
       method: 'POST',
       url: '/api/ledger-imports?department=civil_affairs&region=341602&date=2026-06-15&mode=atomic',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+      headers: { authorization: `Bearer ${civil}`, 'content-type': 'text/csv' },
       payload: Buffer.from(ledger, 'utf8'),
     });
     expect(imported.json()).toMatchObject({ status: 'imported', persons_created: 1, spells_created: 1 });

@@ -2,7 +2,10 @@
  * Importing a department's ledger (台账) in one transaction: validate every row, stage the good ones with COPY,
  * check them against the register, then merge set-wise: new persons, new and changed category spells, and the end
  * of the spells of people the ledger no longer lists. `atomic` refuses the whole file when any row is bad;
- * `partial` imports the good rows and reports the bad ones. The same file imported again changes nothing.
+ * `partial` imports the good rows and reports the bad ones. The same file imported again changes nothing. A file
+ * that would end more than a fifth of the department's running spells in the region (a short list sent as if it
+ * were the whole ledger) is refused unless the operator confirms the exact number; the settlements made since a
+ * spell's new end date under that category are listed as needing re-settlement.
  */
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
@@ -24,7 +27,13 @@ import {
 import { from as copyFrom } from 'pg-copy-streams';
 import type pg from 'pg';
 import { connectUnpipelined, inTransaction, type Pool } from '../db/pool.js';
-import { readRows } from './read.js';
+import {
+  hasControlCharacters,
+  LedgerFormatError,
+  readRows,
+  showControlCharacters,
+  withoutControlCharacters,
+} from './read.js';
 
 type Queryable = pg.ClientBase;
 
@@ -38,6 +47,11 @@ export interface ImportRequest {
   mode: ImportMode;
   fileName: string;
   actor: string;
+  /**
+   * The number of running spells the operator confirms the import may end, when it would end more than
+   * MASS_END allows; any other number refuses such an import as no number does.
+   */
+  confirmEnd?: number | undefined;
   /** Called as rows are read and as the merge advances (rows read, or a phase name). */
   onProgress?: (event: { phase: 'reading'; rows: number } | { phase: 'merging' | 'done' }) => void;
 }
@@ -49,11 +63,33 @@ export interface BadRow {
   cells: string[];
 }
 
+/** A settlement made under a category after the day this import ended it: to be settled again. */
+export interface Resettlement {
+  psnNo: string;
+  psnName: string;
+  setlId: string;
+  mdtrtId: string;
+  fixmedinsCode: string;
+  /** yyyy-MM-dd HH:mm:ss, China time. */
+  setlTime: string;
+  category: CategoryCode;
+  /** The spell's last day as the import left it. */
+  spellEnd: string;
+}
+
+/** When an import asks for confirmation: more than `percent` % of the running spells, and at least `minimum` of them. */
+export const MASS_END = { percent: 20, minimum: 10 } as const;
+
 export interface ImportResult {
   importId: number;
   status: 'imported' | 'refused' | 'duplicate';
-  /** Refusals of the file itself (no header, empty file), as opposed to bad rows. */
+  /**
+   * Refusals of the file as a whole, as opposed to bad rows: no header, empty, not a ledger file (LEDGER_FORMAT), or
+   * ending too many spells without the confirmed number (LEDGER_MASS_END, with `massEnd`).
+   */
   fileProblem?: { code: string; message: string };
+  /** The import would end `ending` of the `running` spells of the department in the region. */
+  massEnd?: { ending: number; running: number };
   totalRows: number;
   goodRows: number;
   badRows: number;
@@ -64,6 +100,8 @@ export interface ImportResult {
   /** The bad rows (all of them; the error report lists them). */
   problems: BadRow[];
   header: string[];
+  /** Settlements made under a category after the day this import ended it (需重新结算). */
+  resettlements: Resettlement[];
 }
 
 const COPY_COLUMNS = 'row_no, good, certno, name, code, begin_date, end_date, admdvs, township, gend, brdy';
@@ -84,7 +122,20 @@ function badRow(rowNo: number, problems: readonly RowProblem[], cells: readonly 
     rowNo,
     codes: [...new Set(problems.map((problem) => problem.code))],
     reasons: problems.map((problem) => problem.message).join('；'),
-    cells: cells.map(cellText),
+    cells: cells.map((cell) => showControlCharacters(cellText(cell))),
+  };
+}
+
+/** The row's problem when cells hold control characters (NUL and the like, from a damaged or converted file). */
+function controlProblem(rowNo: number, header: readonly string[], cells: readonly Cell[]): RowProblem | null {
+  const columns = cells.flatMap((cell, index) =>
+    typeof cell === 'string' && hasControlCharacters(cell) ? [header[index] || `第 ${index + 1} 列`] : [],
+  );
+  if (columns.length === 0) return null;
+  return {
+    rowNo,
+    code: 'CONTROL_CHARACTER',
+    message: `${columns.join('、')}含有不可见的控制字符（如 NUL，报告中显示为 ␀ 等符号），请删除后重新报送`,
   };
 }
 
@@ -116,10 +167,16 @@ async function stage(client: Queryable, bytes: Buffer, request: ImportRequest, r
     batch = '';
   };
   try {
-    for await (const { rowNo, cells } of readRows(bytes)) {
+    for await (const { rowNo, cells: sent } of readRows(bytes)) {
+      // Control characters are reported (the row is bad) and left out of what is checked and stored.
+      const dirty = sent.some((cell) => typeof cell === 'string' && hasControlCharacters(cell));
+      const cells = dirty
+        ? sent.map((cell) => (typeof cell === 'string' ? withoutControlCharacters(cell) : cell))
+        : sent;
+      const control = dirty && staged.columns ? controlProblem(rowNo, staged.header, sent) : null;
       if (!staged.columns) {
         const header = mapHeader(cells);
-        staged.header = cells.map(cellText);
+        staged.header = sent.map((cell) => showControlCharacters(cellText(cell)));
         if (!header.ok) {
           staged.fileProblem = { code: 'LEDGER_HEADER', message: header.message };
           break;
@@ -127,11 +184,13 @@ async function stage(client: Queryable, bytes: Buffer, request: ImportRequest, r
         staged.columns = header.columns;
         continue;
       }
-      if (cells.every((cell) => cellText(cell) === '')) continue;
+      if (sent.every((cell) => cellText(cell) === '')) continue;
       staged.total++;
       const checked = validator.check(rowNo, staged.columns, cells);
-      if (Array.isArray(checked)) {
-        staged.problems.push(badRow(rowNo, checked, cells));
+      if (Array.isArray(checked) || control) {
+        staged.problems.push(
+          badRow(rowNo, [...(control ? [control] : []), ...(Array.isArray(checked) ? checked : [])], sent),
+        );
         // A person named in a bad row has not left the ledger: staged so that their spells are not ended.
         const certno = cellText(cells[staged.columns.indexOf('certno')]).toUpperCase();
         if (/^\d{17}[\dX]$/.test(certno)) {
@@ -148,6 +207,9 @@ async function stage(client: Queryable, bytes: Buffer, request: ImportRequest, r
       staged.fileProblem = { code: 'LEDGER_EMPTY', message: '文件中没有数据（第一行应为台账模板的表头）' };
     }
     await flush();
+  } catch (error) {
+    if (!(error instanceof LedgerFormatError)) throw error;
+    staged.fileProblem = { code: 'LEDGER_FORMAT', message: error.message };
   } finally {
     copy.end();
     await finished;
@@ -202,25 +264,13 @@ interface Merged {
 }
 
 /**
- * The merge. `latest` is each person's newest spell of each of the department's categories, taken before any
- * change; every statement below reads it, so their order does not change what they do.
+ * What the merge will read, taken before any change: `latest`, each registered person's newest spell of each of the
+ * department's categories in the region; `rows_by_person`, the good rows of registered persons (the merge adds those
+ * of the persons it creates); and `leaving`, the running spells of persons the ledger no longer lists (and who are
+ * not named in a bad row), which the merge ends. Returns how many spells would end and how many are running.
  */
-async function merge(client: Queryable, request: ImportRequest, importId: number): Promise<Merged> {
+async function plan(client: Queryable, request: ImportRequest): Promise<{ ending: number; running: number }> {
   const categories = DEPARTMENTS[request.department].categories as readonly string[];
-  const personsCreated =
-    (
-      await client.query(
-        `insert into persons (psn_no, certno, psn_name, gend, brdy, admdvs, township)
-         select 'P' || admdvs || 'L' || lpad(nextval('psn_seq')::text, 9, '0'), certno, name, gend, brdy, admdvs, township
-           from (select distinct on (certno) * from ledger_rows where good order by certno, row_no) l
-          where not exists (select 1 from persons p where p.certno = l.certno)`,
-      )
-    ).rowCount ?? 0;
-  await client.query(
-    `update persons p set township = l.township
-       from (select distinct on (certno) certno, township from ledger_rows where good and township <> '' order by certno, row_no) l
-      where p.certno = l.certno and p.township <> l.township`,
-  );
   await client.query(`create temp table rows_by_person on commit drop as
       select p.psn_no, l.code, l.begin_date, l.end_date from ledger_rows l join persons p on p.certno = l.certno where l.good`);
   await client.query(
@@ -235,6 +285,50 @@ async function merge(client: Queryable, request: ImportRequest, importId: number
   await client.query(`create temp table named_in_bad_rows on commit drop as
       select distinct p.psn_no from ledger_rows l join persons p on p.certno = l.certno where not l.good`);
   await client.query('analyze rows_by_person; analyze latest; analyze named_in_bad_rows');
+  // Running on the ledger's date, not on the ledger any more, not named in a bad row.
+  await client.query(
+    `create temp table leaving on commit drop as
+      select l.psn_no, l.spell_id from latest l
+       where (l.end_date is null or l.end_date >= $1::date)
+         and not exists (select 1 from rows_by_person r where r.psn_no = l.psn_no and r.code = l.code)
+         and not exists (select 1 from named_in_bad_rows b where b.psn_no = l.psn_no)`,
+    [request.ledgerDate],
+  );
+  const { rows } = await client.query<{ ending: number; running: number }>(
+    `select (select count(*)::int from leaving) as ending,
+            (select count(*)::int from latest where end_date is null or end_date >= $1::date) as running`,
+    [request.ledgerDate],
+  );
+  return rows[0]!;
+}
+
+/** Whether ending `ending` of `running` spells needs the operator's confirmation. */
+export function isMassEnd(ending: number, running: number): boolean {
+  return ending >= MASS_END.minimum && ending * 100 > running * MASS_END.percent;
+}
+
+/** The merge, on what `plan` took: every statement reads the state before any change, so their order does not matter. */
+async function merge(client: Queryable, request: ImportRequest, importId: number): Promise<Merged> {
+  // New persons, and their rows for the statements below.
+  const created = await client.query<{ persons: number }>(
+    `with created as (
+       insert into persons (psn_no, certno, psn_name, gend, brdy, admdvs, township)
+       select 'P' || admdvs || 'L' || lpad(nextval('psn_seq')::text, 9, '0'), certno, name, gend, brdy, admdvs, township
+         from (select distinct on (certno) * from ledger_rows where good order by certno, row_no) l
+        where not exists (select 1 from persons p where p.certno = l.certno)
+       returning psn_no, certno),
+     added as (
+       insert into rows_by_person (psn_no, code, begin_date, end_date)
+       select c.psn_no, l.code, l.begin_date, l.end_date from created c join ledger_rows l on l.certno = c.certno where l.good)
+     select count(*)::int as persons from created`,
+  );
+  const personsCreated = created.rows[0]!.persons;
+  await client.query(
+    `update persons p set township = l.township
+       from (select distinct on (certno) certno, township from ledger_rows where good and township <> '' order by certno, row_no) l
+      where p.certno = l.certno and p.township <> l.township`,
+  );
+  await client.query('analyze rows_by_person');
   const count = async (sql: string, values: unknown[] = []): Promise<number> =>
     (await client.query(sql, [importId, ...values])).rowCount ?? 0;
   // The same spell (same first day): the ledger's end date holds.
@@ -266,13 +360,50 @@ async function merge(client: Queryable, request: ImportRequest, importId: number
   // Not on the ledger any more (and not named in a bad row): the category ends the day before the ledger's date.
   spellsEnded += await count(
     `update person_categories c set end_date = greatest(c.begin_date, $2::date - 1), import_id = $1
-       from latest l
-      where c.psn_no = l.psn_no and c.spell_id = l.spell_id and (l.end_date is null or l.end_date >= $2::date)
-        and not exists (select 1 from rows_by_person r where r.psn_no = l.psn_no and r.code = l.code)
-        and not exists (select 1 from named_in_bad_rows b where b.psn_no = l.psn_no)`,
+       from leaving l where c.psn_no = l.psn_no and c.spell_id = l.spell_id`,
     [request.ledgerDate],
   );
   return { personsCreated, spellsCreated, spellsChanged, spellsEnded };
+}
+
+/**
+ * Settlements to be made again: each settlement (not reversed) whose deciding category is one this import ended,
+ * made after the spell's new last day, on a day no other spell of that category covers. Recorded with the import.
+ */
+async function findResettlements(client: Queryable, importId: number): Promise<Resettlement[]> {
+  await client.query(
+    `insert into ledger_import_resettlements (import_id, psn_no, setl_id, code, spell_end)
+     select distinct on (s.psn_no, s.setl_id) $1::bigint, s.psn_no, s.setl_id, c.code, c.end_date
+       from person_categories c
+       join settlements s on s.psn_no = c.psn_no and s.category = c.code
+        and s.kind = 'settlement' and s.reversed_by is null
+        and (s.setl_time at time zone 'Asia/Shanghai')::date > c.end_date
+      where c.import_id = $1 and c.end_date is not null
+        and not exists (
+          select 1 from person_categories o
+           where o.psn_no = s.psn_no and o.code = s.category
+             and o.begin_date <= (s.setl_time at time zone 'Asia/Shanghai')::date
+             and (o.end_date is null or o.end_date >= (s.setl_time at time zone 'Asia/Shanghai')::date))
+      order by s.psn_no, s.setl_id, c.end_date`,
+    [importId],
+  );
+  return resettlementsOf(client, importId);
+}
+
+/** The settlements an import listed as needing re-settlement, in the order they were made. */
+export async function resettlementsOf(client: Pick<Queryable, 'query'>, importId: number): Promise<Resettlement[]> {
+  const { rows } = await client.query<Resettlement>(
+    `select r.psn_no as "psnNo", p.psn_name as "psnName", r.setl_id as "setlId", s.mdtrt_id as "mdtrtId",
+            s.fixmedins_code as "fixmedinsCode", to_char(s.setl_time at time zone 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI:SS') as "setlTime",
+            r.code as category, to_char(r.spell_end, 'YYYY-MM-DD') as "spellEnd"
+       from ledger_import_resettlements r
+       join settlements s on s.psn_no = r.psn_no and s.setl_id = r.setl_id
+       join persons p on p.psn_no = r.psn_no
+      where r.import_id = $1
+      order by s.setl_time, r.psn_no, r.setl_id`,
+    [importId],
+  );
+  return rows;
 }
 
 async function record(
@@ -281,10 +412,12 @@ async function record(
   sha256: string,
   status: 'imported' | 'refused',
   staged: Staged,
+  refusal: { code: string; message: string } | null,
 ): Promise<number> {
   const { rows } = await client.query<{ import_id: number }>(
-    `insert into ledger_imports (source_dept, region, ledger_date, file_name, file_sha256, mode, status, total_rows, good_rows, bad_rows, actor, header)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning import_id`,
+    `insert into ledger_imports (source_dept, region, ledger_date, file_name, file_sha256, mode, status, total_rows, good_rows, bad_rows, actor, header,
+                                 confirmed_end, refusal_code, refusal_message)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) returning import_id`,
     [
       request.department,
       request.region,
@@ -298,6 +431,9 @@ async function record(
       staged.problems.length,
       request.actor,
       staged.header,
+      request.confirmEnd ?? null,
+      refusal?.code ?? null,
+      refusal?.message ?? null,
     ],
   );
   const importId = rows[0]!.import_id;
@@ -319,6 +455,25 @@ async function record(
   return importId;
 }
 
+/** The refusal of an import that would end too many spells, in words for the operator (without how to confirm). */
+async function massEndProblem(
+  pool: Pool,
+  request: ImportRequest,
+  planned: { ending: number; running: number },
+): Promise<{ code: string; message: string }> {
+  const { rows } = await pool.query<{ name: string }>('select name from regions where admdvs = $1', [request.region]);
+  const share = ((planned.ending / planned.running) * 100).toFixed(1);
+  const wrong =
+    request.confirmEnd === undefined ? '' : `确认数量 ${request.confirmEnd} 与将终止的数量 ${planned.ending} 不符；`;
+  return {
+    code: 'LEDGER_MASS_END',
+    message:
+      `${wrong}本次导入将终止${rows[0]?.name ?? request.region}${DEPARTMENTS[request.department].name}` +
+      `登记的 ${planned.running} 个有效人员类别中的 ${planned.ending} 个（${share}%），超过 ${MASS_END.percent}% 的安全上限，` +
+      '未导入任何数据。台账应为本部门在台账日期的全部人员，请核对文件是否完整；确需终止的，请注明将终止的数量重新导入',
+  };
+}
+
 export async function importLedger(pool: Pool, bytes: Buffer, request: ImportRequest): Promise<ImportResult> {
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const empty = { personsCreated: 0, spellsCreated: 0, spellsChanged: 0, spellsEnded: 0 };
@@ -338,6 +493,7 @@ export async function importLedger(pool: Pool, bytes: Buffer, request: ImportReq
       ...empty,
       problems: [],
       header: [],
+      resettlements: [],
     };
   }
   const regions = await regionsInScope(pool, request.region);
@@ -346,22 +502,39 @@ export async function importLedger(pool: Pool, bytes: Buffer, request: ImportReq
   }
   const client = await connectUnpipelined(pool);
   let staged: Staged | undefined;
+  let massEnd: { ending: number; running: number } | undefined;
   try {
     await client.query('begin');
     await client.query(`create temp table ledger_rows (row_no integer, good boolean, certno text, name text, code text,
         begin_date date, end_date date, admdvs text, township text, gend text, brdy date) on commit drop`);
     staged = await stage(client, bytes, request, regions);
     if (!staged.fileProblem) await checkAgainstRegister(client, staged);
+    if (!staged.fileProblem && !(request.mode === 'atomic' && staged.problems.length > 0) && staged.good > 0) {
+      await client.query('analyze ledger_rows');
+      const planned = await plan(client, request);
+      if (isMassEnd(planned.ending, planned.running) && request.confirmEnd !== planned.ending) {
+        massEnd = planned;
+        staged.fileProblem = await massEndProblem(pool, request, planned);
+      }
+    }
     if (staged.fileProblem || (request.mode === 'atomic' && staged.problems.length > 0) || staged.good === 0) {
       await client.query('rollback');
     } else {
       request.onProgress?.({ phase: 'merging' });
-      await client.query('analyze ledger_rows');
-      const importId = await record(client, request, sha256, 'imported', staged);
+      const importId = await record(client, request, sha256, 'imported', staged, null);
       const merged = await merge(client, request, importId);
+      const resettlements = await findResettlements(client, importId);
       await client.query(
-        'update ledger_imports set persons_created = $2, spells_created = $3, spells_changed = $4, spells_ended = $5 where import_id = $1',
-        [importId, merged.personsCreated, merged.spellsCreated, merged.spellsChanged, merged.spellsEnded],
+        `update ledger_imports set persons_created = $2, spells_created = $3, spells_changed = $4, spells_ended = $5,
+                resettlements = $6 where import_id = $1`,
+        [
+          importId,
+          merged.personsCreated,
+          merged.spellsCreated,
+          merged.spellsChanged,
+          merged.spellsEnded,
+          resettlements.length,
+        ],
       );
       await client.query('commit');
       request.onProgress?.({ phase: 'done' });
@@ -374,6 +547,7 @@ export async function importLedger(pool: Pool, bytes: Buffer, request: ImportReq
         ...merged,
         problems: staged.problems,
         header: staged.header,
+        resettlements,
       };
     }
   } catch (error) {
@@ -384,17 +558,27 @@ export async function importLedger(pool: Pool, bytes: Buffer, request: ImportReq
   }
   // Refused: nothing of the file is kept but the record of the refusal and its reasons.
   const refused = staged;
-  const importId = await inTransaction(pool, (c) => record(c, request, sha256, 'refused', refused));
+  const refusal =
+    refused.fileProblem ??
+    (refused.good === 0
+      ? { code: 'LEDGER_REFUSED', message: `文件没有可导入的正确行（${refused.problems.length} 行有误），未导入` }
+      : {
+          code: 'LEDGER_REFUSED',
+          message: `文件有 ${refused.problems.length} 行有误，按整体导入方式未导入任何数据`,
+        });
+  const importId = await inTransaction(pool, (c) => record(c, request, sha256, 'refused', refused, refusal));
   request.onProgress?.({ phase: 'done' });
   return {
     importId,
     status: 'refused',
     ...(refused.fileProblem ? { fileProblem: refused.fileProblem } : {}),
+    ...(massEnd ? { massEnd } : {}),
     totalRows: refused.total,
     goodRows: refused.good,
     badRows: refused.problems.length,
     ...empty,
     problems: refused.problems,
     header: refused.header,
+    resettlements: [],
   };
 }

@@ -64,9 +64,10 @@ beforeAll(async () => {
   );
   tokens['clerk'] = await signIn(world, {
     username: 'clerk',
-    display_name: '谯城经办',
+    display_name: '谯城区民政局',
     role: 'operator',
     scope_admdvs: '341602',
+    department: 'civil_affairs',
   });
   tokens['viewer'] = await signIn(world, {
     username: 'viewer',
