@@ -10,6 +10,8 @@ export const ERROR_CODES = {
   AMOUNT_DECIMALS: '金额最多保留两位小数',
   AMOUNT_NEGATIVE: '金额不能为负数',
   AMOUNT_INCONSISTENT: '金额之间不一致',
+  AMOUNT_RANGE: '金额超出合理范围',
+  TEXT_CONTROL: '文本含有控制字符',
   RATIO_FORMAT: '比例格式错误',
   ID_FORMAT: '身份证号码格式错误',
   ID_BIRTH_DATE: '身份证号码中的出生日期无效',

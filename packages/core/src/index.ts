@@ -3,6 +3,7 @@ export { seededRandom } from './random.js';
 export * from './ids.js';
 export * from './codes.js';
 export * from './errors.js';
+export * from './text.js';
 export * from './fee-lines.js';
 export type { Confidence, Source } from './policy/file.js';
 export { issueMessage as describeIssue, parsePolicyFile } from './policy/file.js';
@@ -16,6 +17,7 @@ export type {
   SubsidyRule,
   WarningRules,
   Cadence,
+  PlausibilityRules,
 } from './policy/schema.js';
 export type { Policy, PolicyAtDate, Provenance } from './policy/resolve.js';
 export { compilePolicy } from './policy/resolve.js';

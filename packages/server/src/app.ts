@@ -2,11 +2,13 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Pool } from './db/pool.js';
+import { findControlCharacter, formatPath, withoutControlCharacters } from '@sanbao/core';
+import { isDatabaseUnavailable, type Pool } from './db/pool.js';
 import { ApiError } from './console/errors.js';
 import { registerEnrollmentRoutes } from './enrollment/routes.js';
 import { registerLedgerRoutes } from './ledger/routes.js';
 import { registerConsoleRoutes } from './console/routes.js';
+import { registerVoucherRoutes } from './console/vouchers.js';
 import { callService, errorReply, TRANSACTIONS } from './his/endpoint.js';
 import type { PolicyRegistry } from './policies.js';
 import { registerWarningRoutes } from './warnings/routes.js';
@@ -80,13 +82,43 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  // Text with NUL or control characters is refused before any console route reads it (the HIS endpoint does the
+  // same after authenticating the institution).
+  app.addHook('preValidation', (request, _reply, done) => {
+    if (!request.url.startsWith('/api/')) return done();
+    for (const [part, value] of [
+      ['query', request.query],
+      ['params', request.params],
+      ['body', Buffer.isBuffer(request.body) ? undefined : request.body],
+    ] as const) {
+      const found = findControlCharacter(value, [part]);
+      if (found)
+        return done(
+          new ApiError(
+            400,
+            'TEXT_CONTROL',
+            `${withoutControlCharacters(formatPath(found.path))}：含有控制字符 ${found.character}，请去除后重试`,
+          ),
+        );
+    }
+    done();
+  });
+
   // Malformed JSON and oversized bodies still get a reply in the interface's shape.
   app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, request, reply) => {
+    const unavailable = isDatabaseUnavailable(error);
     if (request.url.startsWith('/api/')) {
       if (error instanceof ApiError)
         return reply.status(error.status).send({ code: error.code, message: error.message });
+      if (unavailable)
+        return reply.status(503).send({ code: 'SERVICE_UNAVAILABLE', message: '服务暂不可用，请稍后重试' });
       if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
         return reply.status(413).send({ code: 'BODY_TOO_LARGE', message: '请求内容过大' });
+      if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || error.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH')
+        return reply.status(415).send({
+          code: 'MEDIA_TYPE',
+          message: `不支持的请求内容类型 ${String(request.headers['content-type'] ?? '（未给出）').slice(0, 100)}，请以 JSON 发送`,
+        });
       if (error.statusCode === 400)
         return reply.status(400).send({ code: 'JSON_MALFORMED', message: `请求内容不是有效的 JSON：${error.message}` });
       request.log.error(error);
@@ -105,13 +137,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         .status(400)
         .send(errorReply('JSON_MALFORMED', `请求报文不是有效的 JSON：${error.message}`, received));
     }
+    if (unavailable)
+      return reply
+        .status(503)
+        .send(errorReply('SERVICE_UNAVAILABLE', '服务暂不可用，请稍后重试（交易未处理，可用原报文ID重发）', received));
     request.log.error(error);
     return reply.status(500).send(errorReply('INVARIANT', '服务器内部错误，交易未完成', received));
   });
 
-  app.get('/healthz', { schema: { hide: true } }, async () => {
-    await options.pool.query('select 1');
-    return { status: 'ok' };
+  app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
+    try {
+      await options.pool.query('select 1');
+      return { status: 'ok' };
+    } catch {
+      return reply.status(503).send({ status: 'unavailable', message: '数据库暂不可用' });
+    }
   });
 
   app.post(
@@ -122,7 +162,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         description: 'HIS 调用的统一入口：按 infno 分派。业务失败时 HTTP 200、infcode = -1；凭证无效时 HTTP 401。',
         security: [{ institution: [] }],
         body: envelopeDoc,
-        response: { 200: replyDoc, 401: replyDoc },
+        response: { 200: replyDoc, 401: replyDoc, 503: replyDoc },
       },
       // The envelope is validated by the handler, which answers in Chinese with stable codes.
       attachValidation: true,
@@ -132,11 +172,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { pool: options.pool, policies: options.policies, clock },
         request.body,
         request.headers.authorization,
+        request.ip,
       );
       return reply.status(outcome.status).send(outcome.reply);
     },
   );
   registerConsoleRoutes(app, options.pool);
+  registerVoucherRoutes(app, options.pool);
   registerLedgerRoutes(app, options.pool, clock);
   registerEnrollmentRoutes(app, options.pool, options.policies, clock);
   registerWarningRoutes(app, options.pool, options.policies, clock);

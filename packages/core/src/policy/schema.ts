@@ -244,6 +244,28 @@ const warning = z
   })
   .strict();
 
+const perLevel = z.object({ township: money, county: money, city: money, province: money }).strict();
+const perEncounter = z
+  .object({
+    inpatient: perLevel,
+    ordinary_outpatient: perLevel,
+    chronic_outpatient: perLevel,
+    special_drug: perLevel,
+  })
+  .strict();
+
+/** What a bill may plausibly be: the platform refuses what is beyond it instead of paying it. */
+const plausibility = z
+  .object({
+    /** The largest bill of one visit or stay (all its settlements together), by encounter type and level. */
+    max_bill: perEncounter,
+    /** Above this a bill must come as fee lines: totals alone are refused. */
+    totals_only_max: perEncounter,
+    /** A mid-settlement (中途结算) settles uploaded fee lines only, never totals. */
+    mid_settlement_requires_lines: z.boolean(),
+  })
+  .strict();
+
 export const policyRulesSchema = z
   .object({
     insutype: z.string().regex(/^\d{3}$/),
@@ -270,6 +292,7 @@ export const policyRulesSchema = z
       })
       .strict(),
     warning: warning.optional(),
+    plausibility,
   })
   .strict();
 
@@ -282,3 +305,4 @@ export type WarningRules = NonNullable<PolicyRules['warning']>;
 export type ApplicationRules = NonNullable<PolicyRules['assistance']['application']>;
 export type BurdenMeasure = z.output<typeof burdenMeasure>;
 export type Cadence = z.output<typeof cadence>;
+export type PlausibilityRules = PolicyRules['plausibility'];

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lockEncounter } from '../store.js';
 import { lockLateStays } from './service.js';
 import {
+  certnoOf,
   call,
   consoleApi,
   counts,
@@ -59,7 +60,7 @@ async function stay(psnNo: string, total: number, fullOwnPay = 0): Promise<{ mdt
           insutype: '390',
           begntime: '2026-06-01 08:00:00',
           mdtrt_cert_type: '02',
-          mdtrt_cert_no: 'x',
+          mdtrt_cert_no: await certnoOf(world, psnNo),
           med_type: '21',
           ipt_no: `ZY${++stayNumber}`,
         },

@@ -179,9 +179,17 @@ export async function seedGuanxian(
 
   const his = hisCaller(pool, policies, today, '371500');
   await settleHistory(pool, his, institutions, generated, today, rand);
+  const cards = await pool.query<{ psn_no: string; certno: string }>(
+    'select psn_no, certno from persons where psn_no = any($1)',
+    [stories.map((story) => story.psnNo)],
+  );
+  const certnoOf = new Map(cards.rows.map((row) => [row.psn_no, row.certno]));
   for (const story of stories)
     for (const stay of story.stays)
-      await settleStay(his, COUNTY_HOSPITAL, story.psnNo, today, { ...stay, diagnosis: 'C34.9' });
+      await settleStay(his, COUNTY_HOSPITAL, story.psnNo, certnoOf.get(story.psnNo) ?? '', today, {
+        ...stay,
+        diagnosis: 'C34.9',
+      });
   const screened = await screen(pool, policies, { date, now: today, region: COUNTY.admdvs });
 
   const [clerk, reviewer] = GUANXIAN_USERS.map((user) => `user:${user.username}`);

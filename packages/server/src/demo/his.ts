@@ -1,6 +1,7 @@
 /** The demo's hospitals and the HIS transactions they send, through the endpoint itself (authenticated, logged). */
 import type { Pool } from '../db/pool.js';
-import { callService, hashSecret } from '../his/endpoint.js';
+import { callService } from '../his/endpoint.js';
+import { sealSecret } from '../his/credentials.js';
 import { chinaDateTime } from '../his/protocol.js';
 import type { PolicyRegistry } from '../policies.js';
 
@@ -20,7 +21,7 @@ export function demoSecret(code: string): string {
 export async function insertInstitutions(pool: Pool, institutions: readonly Hospital[]): Promise<void> {
   for (const institution of institutions) {
     await pool.query(
-      'insert into institutions (fixmedins_code, name, level, admdvs, lat, lon, secret_sha256) values ($1, $2, $3, $4, $5, $6, $7)',
+      'insert into institutions (fixmedins_code, name, level, admdvs, lat, lon, secret_hmac_sm3) values ($1, $2, $3, $4, $5, $6, $7)',
       [
         institution.code,
         institution.name,
@@ -28,7 +29,7 @@ export async function insertInstitutions(pool: Pool, institutions: readonly Hosp
         institution.admdvs,
         institution.lat,
         institution.lon,
-        hashSecret(demoSecret(institution.code)),
+        sealSecret(demoSecret(institution.code)),
       ],
     );
   }
@@ -65,6 +66,8 @@ export async function settleStay(
   his: HisCall,
   code: string,
   psnNo: string,
+  /** The ID number on the card the person presents (the voucher, type 02). */
+  certno: string,
   today: Date,
   bill: { medfee: number; selfPaid: number; diagnosis?: string },
 ): Promise<Record<string, unknown>> {
@@ -75,7 +78,7 @@ export async function settleStay(
       insutype: '390',
       begntime: now,
       mdtrt_cert_type: '02',
-      mdtrt_cert_no: psnNo,
+      mdtrt_cert_no: certno,
       med_type: '21',
       ipt_no: `ZY${psnNo}`,
     },
@@ -91,7 +94,7 @@ export async function settleStay(
       psn_no: psnNo,
       mdtrt_id: mdtrtId,
       mdtrt_cert_type: '02',
-      mdtrt_cert_no: psnNo,
+      mdtrt_cert_no: certno,
       medfee_sumamt: bill.medfee,
       fulamt_ownpay_amt: bill.selfPaid,
       overlmt_selfpay: 0,
@@ -114,14 +117,14 @@ export async function settleHistory(
   today: Date,
   rand: () => number,
 ): Promise<void> {
-  const insured = await pool.query<{ psn_no: string }>(
-    'select psn_no from enrollments where psn_no = any($1) and year = $2',
+  const insured = await pool.query<{ psn_no: string; certno: string }>(
+    'select e.psn_no, p.certno from enrollments e join persons p using (psn_no) where e.psn_no = any($1) and e.year = $2',
     [residents.filter((_, index) => index % 97 === 0), Number(chinaDateTime(today).slice(0, 4))],
   );
-  for (const { psn_no: psnNo } of insured.rows) {
+  for (const { psn_no: psnNo, certno } of insured.rows) {
     const institution = institutions[Math.floor(rand() * institutions.length)] as { code: string; level: string };
     const medfee = Math.round(2000 * Math.exp(1.2 * rand() + (institution.level === 'township' ? 0 : 1)) * 100) / 100;
     const selfPaid = Math.round(medfee * 0.08 * rand() * 100) / 100;
-    await settleStay(his, institution.code, psnNo, today, { medfee, selfPaid });
+    await settleStay(his, institution.code, psnNo, certno, today, { medfee, selfPaid });
   }
 }

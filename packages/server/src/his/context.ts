@@ -2,7 +2,7 @@ import { describeIssue, formatPath } from '@sanbao/core';
 import type { z } from 'zod';
 import type { PoolClient } from '../db/pool.js';
 import type { PolicyRegistry } from '../policies.js';
-import { HisError, issueCode, type Envelope } from './protocol.js';
+import { chinaDateTime, HisError, issueCode, type Envelope } from './protocol.js';
 
 export interface Institution {
   fixmedins_code: string;
@@ -48,4 +48,24 @@ export function readInput<S extends z.ZodType>(context: HisContext, node: string
   const message =
     context.envelope.input[node] === undefined ? `缺少 input.${node}` : `${path}：${describeIssue(issue)}`;
   throw new HisError(issueCode(issue), message);
+}
+
+/** How far ahead of the platform's clock a HIS's clock may run. */
+const CLOCK_SKEW_MS = 3_600_000;
+
+/**
+ * Refuses an interface time (yyyy-MM-dd[ HH:mm:ss], China time) later than now (give or take a HIS clock running an
+ * hour fast) or earlier than `earliest` (yyyy-MM-dd HH:mm:ss, China time).
+ */
+export function requireTimeWithin(context: HisContext, value: string, field: string, earliest?: string): void {
+  const latest = chinaDateTime(new Date(context.now.getTime() + CLOCK_SKEW_MS));
+  const time = value.length === 10 ? `${value} 00:00:00` : value;
+  if (time > latest) throw new HisError('DATE_ORDER', `${field} ${value} 晚于当前时间`);
+  if (earliest !== undefined && time < earliest)
+    throw new HisError('DATE_ORDER', `${field} ${value} 早于 ${earliest.slice(0, 10)}，不在合理范围内`);
+}
+
+/** yyyy-MM-dd HH:mm:ss in China time, `days` before `at`. */
+export function daysBefore(at: Date, days: number): string {
+  return chinaDateTime(new Date(at.getTime() - days * 86_400_000));
 }

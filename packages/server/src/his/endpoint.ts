@@ -4,12 +4,13 @@
  * replayed msgid gets the stored reply without anything being written again. A refusal writes nothing but an
  * audit line.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { formatPath, describeIssue, SanbaoError } from '@sanbao/core';
-import { audit } from '../audit.js';
-import { sendTogether, type Pool, type PoolClient } from '../db/pool.js';
+import { createHash } from 'node:crypto';
+import { describeIssue, findControlCharacter, formatPath, SanbaoError, withoutControlCharacters } from '@sanbao/core';
+import { audit, countRefusal } from '../audit.js';
+import { isDatabaseUnavailable, rollback, sendTogether, withClient, type Pool, type PoolClient } from '../db/pool.js';
 import type { PolicyRegistry } from '../policies.js';
 import type { Handler, HandlerResult, HisContext, Institution } from './context.js';
+import { authenticate, readCredential } from './credentials.js';
 import {
   chinaStamp,
   envelopeSchema,
@@ -76,69 +77,6 @@ export interface EndpointDeps {
   clock: () => Date;
 }
 
-export interface Caller {
-  fixmedinsCode: string;
-  secret: string;
-}
-
-/** Reads `Authorization: Basic base64(fixmedins_code:secret)`. */
-export function readCredential(header: string | undefined): Caller | undefined {
-  if (!header?.startsWith('Basic ')) return undefined;
-  const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon <= 0) return undefined;
-  return { fixmedinsCode: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
-}
-
-export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
-}
-
-interface Credential {
-  institution: Institution;
-  secretSha256: string;
-  active: boolean;
-  loadedAt: number;
-}
-
-/** Institutions' credentials per database, kept for a minute: a changed or revoked one takes effect within it. */
-const credentialCache = new WeakMap<Pool, Map<string, Credential>>();
-const CREDENTIAL_TTL_MS = 60_000;
-
-async function credentialOf(pool: Pool, code: string): Promise<Credential | undefined> {
-  let credentials = credentialCache.get(pool);
-  if (!credentials) {
-    credentials = new Map();
-    credentialCache.set(pool, credentials);
-  }
-  const cached = credentials.get(code);
-  if (cached && Date.now() - cached.loadedAt < CREDENTIAL_TTL_MS) return cached;
-  const { rows } = await pool.query<Institution & { secret_sha256: string; active: boolean }>(
-    'select fixmedins_code, name, level, admdvs, secret_sha256, active from institutions where fixmedins_code = $1',
-    [code],
-  );
-  const found = rows[0];
-  if (!found) return undefined;
-  const credential = {
-    institution: { fixmedins_code: found.fixmedins_code, name: found.name, level: found.level, admdvs: found.admdvs },
-    secretSha256: found.secret_sha256,
-    active: found.active,
-    loadedAt: Date.now(),
-  };
-  credentials.set(code, credential);
-  return credential;
-}
-
-async function authenticate(pool: Pool, caller: Caller | undefined): Promise<Institution> {
-  if (!caller) throw new HisError('AUTH_REQUIRED', HIS_ERRORS.AUTH_REQUIRED);
-  const credential = await credentialOf(pool, caller.fixmedinsCode);
-  const given = Buffer.from(hashSecret(caller.secret), 'hex');
-  const expected = Buffer.from(credential?.secretSha256 ?? '0'.repeat(64), 'hex');
-  if (!credential || !credential.active || !timingSafeEqual(given, expected))
-    throw new HisError('AUTH_FAILED', HIS_ERRORS.AUTH_FAILED);
-  return credential.institution;
-}
-
 let reference = Math.floor(Math.random() * 1e9);
 /** The receiver's serial number of inf_refmsgid: 10 digits, unique within this process's run. */
 function nextReference(): string {
@@ -165,20 +103,33 @@ export function errorReply(code: HisErrorCode, message: string, received: Date, 
 
 export interface CallOutcome {
   reply: Reply;
-  /** HTTP status: 200 for every reply the interface defines (infcode says the outcome), 401 for bad credentials. */
-  status: 200 | 401;
+  /**
+   * HTTP status: 200 for every reply the interface defines (infcode says the outcome), 401 for bad credentials, 503
+   * while the database cannot be reached (nothing was done; the HIS may retry with the same msgid).
+   */
+  status: 200 | 401 | 503;
 }
+
+const UNAUTHENTICATED = new Set<string>(['AUTH_REQUIRED', 'AUTH_FAILED', 'AUTH_LOCKED']);
 
 export async function callService(
   deps: EndpointDeps,
   body: unknown,
   authorization: string | undefined,
+  /** The client's address: failures are limited per address, and a lock spares addresses the institution uses. */
+  address?: string,
 ): Promise<CallOutcome> {
   const received = deps.clock();
   let envelope: Envelope | undefined;
   let institution: Institution | undefined;
   try {
-    institution = await authenticate(deps.pool, readCredential(authorization));
+    institution = await authenticate(deps.pool, readCredential(authorization), address);
+    const control = findControlCharacter(body);
+    if (control)
+      throw new HisError(
+        'TEXT_CONTROL',
+        `报文 ${withoutControlCharacters(formatPath(control.path)) || '（根）'}：含有控制字符 ${control.character}，请去除后重发`,
+      );
     const parsed = envelopeSchema.safeParse(body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -195,15 +146,23 @@ export async function callService(
     if (!transaction) throw new HisError('INFNO_UNKNOWN', `不支持的交易编号 ${envelope.infno}`);
     return { status: 200, reply: await runOnce(deps, institution, envelope, transaction.handler, received) };
   } catch (error) {
+    if (isDatabaseUnavailable(error))
+      return {
+        status: 503,
+        reply: errorReply(
+          'SERVICE_UNAVAILABLE',
+          `${HIS_ERRORS.SERVICE_UNAVAILABLE}（交易未处理，可用原报文ID重发）`,
+          received,
+        ),
+      };
     const refusal = asRefusal(error);
-    await auditRefusal(
-      deps.pool,
-      institution?.fixmedins_code ?? readCredential(authorization)?.fixmedinsCode ?? 'anonymous',
-      envelope,
-      refusal,
-    );
-    const status = refusal.code === 'AUTH_REQUIRED' || refusal.code === 'AUTH_FAILED' ? 401 : 200;
-    return { status, reply: errorReply(refusal.code, refusal.message, received) };
+    const actor = institution?.fixmedins_code ?? readCredential(authorization)?.fixmedinsCode ?? 'anonymous';
+    if (UNAUTHENTICATED.has(refusal.code)) await countRefusal(deps.pool, 'his', refusal.code);
+    else await auditRefusal(deps.pool, actor, envelope, refusal);
+    return {
+      status: UNAUTHENTICATED.has(refusal.code) ? 401 : 200,
+      reply: errorReply(refusal.code, refusal.message, received),
+    };
   }
 }
 
@@ -213,6 +172,32 @@ function asRefusal(error: unknown): HisError {
   throw error;
 }
 
+/**
+ * What identifies a message's content: the transaction and its input, in a canonical form (keys sorted). The
+ * envelope's own fields (inf_time, opter_name, sign_no …) may change on a resend without changing what is asked.
+ */
+export function requestDigest(envelope: Pick<Envelope, 'infno' | 'input'>): string {
+  return createHash('sha256')
+    .update(canonicalJson({ infno: envelope.infno, input: envelope.input }))
+    .digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object')
+    return `{${Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`)
+      .join(',')}}`;
+  return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * Runs a message once per (institution, msgid). A transaction-scoped advisory lock on the pair, taken first, makes
+ * duplicates wait for each other: the second sees the first's message-log row once the first commits, and gets its
+ * stored reply (if its content is the same) instead of running the transaction again. Any failure rolls back; a
+ * client that saw anything but a refusal is discarded (withClient), so no request inherits another's aborted session.
+ */
 async function runOnce(
   deps: EndpointDeps,
   institution: Institution,
@@ -220,18 +205,22 @@ async function runOnce(
   handler: Handler,
   received: Date,
 ): Promise<Reply> {
-  const client = await deps.pool.connect();
-  try {
-    // Waits are the cost of a settlement. Begin and the look-up of the msgid leave in one write with the handler's
-    // first queries (issued before its first await); its write leaves with the message-log row and commit. The row
-    // is written once, at the end: its primary key decides between concurrent duplicates.
+  const digest = requestDigest(envelope);
+  return withClient(deps.pool, async (client) => {
+    // Waits are the cost of a settlement. Begin, the msgid lock and look-up leave in one write with the handler's
+    // first queries (issued before its first await); its write leaves with the message-log row and commit.
     const today = chinaDate(received);
     const context: HisContext = { client, institution, envelope, now: received, today, policies: deps.policies };
-    const [opening, seen, handling] = sendTogether(
+    const [opening, locking, seen, handling] = sendTogether(
       client,
       () =>
         [
           client.query('begin'),
+          client.query({
+            name: 'message-lock',
+            text: 'select pg_advisory_xact_lock(hashtextextended($1 || $2, 7271))',
+            values: [`${institution.fixmedins_code}/`, envelope.msgid],
+          }),
           client.query({
             name: 'message-seen',
             text: 'select 1 from message_log where fixmedins_code = $1 and msgid = $2',
@@ -242,6 +231,7 @@ async function runOnce(
     );
     // Awaited below; these only keep an early failure from going unhandled meanwhile.
     opening.catch(() => undefined);
+    locking.catch(() => undefined);
     seen.catch(() => undefined);
     let result: HandlerResult | undefined;
     let failure: unknown;
@@ -250,12 +240,19 @@ async function runOnce(
     } catch (error) {
       failure = error;
     }
-    await opening;
-    const replayed = Boolean((await seen).rowCount);
+    let replayed: boolean;
+    try {
+      await opening;
+      await locking;
+      replayed = Boolean((await seen).rowCount);
+    } catch (error) {
+      await rollback(client, error);
+      throw error;
+    }
     if (replayed || failure !== undefined || !result) {
-      await client.query('rollback');
+      await rollback(client, failure);
       // A message seen before gets its stored reply, whatever this attempt ran into.
-      if (replayed) return await storedReply(client, institution, envelope);
+      if (replayed) return await storedReply(client, institution, envelope, digest);
       throw failure;
     }
     const reply: Reply = {
@@ -276,7 +273,7 @@ async function runOnce(
           Promise.all(deferred.map((write) => client.query(write))),
           client.query({
             name: 'message-log',
-            text: 'insert into message_log (fixmedins_code, msgid, infno, psn_no, request, reply) values ($1, $2, $3, $4, $5, $6)',
+            text: 'insert into message_log (fixmedins_code, msgid, infno, psn_no, request, reply, request_sha256) values ($1, $2, $3, $4, $5, $6, $7)',
             values: [
               institution.fixmedins_code,
               envelope.msgid,
@@ -284,6 +281,7 @@ async function runOnce(
               result.psnNo ?? null,
               JSON.stringify(envelope),
               JSON.stringify(reply),
+              digest,
             ],
           }),
           // After a failed statement the server turns this commit into a rollback: nothing is half-written.
@@ -298,26 +296,37 @@ async function runOnce(
       await committing;
     } catch (error) {
       await committing.catch(() => undefined);
-      await client.query('rollback');
-      // A concurrent call with the same msgid committed first: everything done here is undone; its reply stands.
-      if ((error as { code?: string }).code === '23505') return await storedReply(client, institution, envelope);
+      await rollback(client, error);
+      // Cannot happen while duplicates queue on the msgid lock; kept so that a lost race still answers correctly.
+      if ((error as { code?: string }).code === '23505')
+        return await storedReply(client, institution, envelope, digest);
       throw error;
     }
     return reply;
-  } finally {
-    client.release();
-  }
+  });
 }
 
-async function storedReply(client: PoolClient, institution: Institution, envelope: Envelope): Promise<Reply> {
-  const { rows } = await client.query<{ infno: string; reply: Reply | null }>(
-    'select infno, reply from message_log where fixmedins_code = $1 and msgid = $2',
+/** The reply stored for a msgid, given only to a resend of the same content. */
+async function storedReply(
+  client: PoolClient,
+  institution: Institution,
+  envelope: Envelope,
+  digest: string,
+): Promise<Reply> {
+  const { rows } = await client.query<{ infno: string; reply: Reply | null; request_sha256: string | null }>(
+    'select infno, reply, request_sha256 from message_log where fixmedins_code = $1 and msgid = $2',
     [institution.fixmedins_code, envelope.msgid],
   );
   const stored = rows[0];
   if (!stored?.reply) throw new HisError('MSGID_REUSED', `报文ID ${envelope.msgid} 正在处理中`);
   if (stored.infno !== envelope.infno)
     throw new HisError('MSGID_REUSED', `报文ID ${envelope.msgid} 已用于交易 ${stored.infno}`);
+  // Rows logged before content digests existed are matched on the transaction alone.
+  if (stored.request_sha256 !== null && stored.request_sha256 !== digest)
+    throw new HisError(
+      'MSGID_REUSED',
+      `报文ID ${envelope.msgid} 已用于内容不同的另一笔 ${stored.infno} 交易：重发须与原报文内容一致，新的交易须使用新的报文ID`,
+    );
   return stored.reply;
 }
 

@@ -1,6 +1,16 @@
 /** The HIS interface end to end on a real PostgreSQL: the call sequences of NHSA-INTERFACE.md §3, amounts by hand. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, COUNTY, counts, createWorld, envelope, PEOPLE, TOWNSHIP, type World } from '../test-support/world.js';
+import {
+  call,
+  certnoOf,
+  COUNTY,
+  counts,
+  createWorld,
+  envelope,
+  PEOPLE,
+  TOWNSHIP,
+  type World,
+} from '../test-support/world.js';
 
 let world: World;
 beforeAll(async () => {
@@ -21,7 +31,7 @@ async function admitAndBill(psnNo: string, lines: Record<string, unknown>[]): Pr
         insutype: '390',
         begntime: '2026-06-01 08:00:00',
         mdtrt_cert_type: '02',
-        mdtrt_cert_no: 'x',
+        mdtrt_cert_no: await certnoOf(world, psnNo),
         med_type: '21',
         ipt_no: 'ZY001',
       },
@@ -258,7 +268,7 @@ describe('outpatient: 2201 → 2203 → 2204 → 2206 → 2207 → 2208', () => 
             insutype: '390',
             begntime: '2026-06-15 09:00:00',
             mdtrt_cert_type: '02',
-            mdtrt_cert_no: 'x',
+            mdtrt_cert_no: PEOPLE.ordinary.certno,
             ipt_otp_no: 'MZ1',
           },
         },

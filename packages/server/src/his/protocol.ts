@@ -20,6 +20,12 @@ export const HIS_ERRORS = {
   STATE: '当前状态不允许该操作',
   DUPLICATE: '重复上传',
   NOTHING_TO_SETTLE: '没有可结算的费用',
+  ALREADY_SETTLED: '该费用已结算，不能重复结算',
+  FEE_LINES_REQUIRED: '须先上传费用明细',
+  AUTH_LOCKED: '机构凭证错误次数过多，已暂时锁定',
+  SERVICE_UNAVAILABLE: '服务暂不可用，请稍后重试',
+  RATE_LIMITED: '请求过于频繁，请稍后再试',
+  OUT_OF_REGION: '该人员不在本统筹区',
 } as const;
 export type HisErrorCode = keyof typeof HIS_ERRORS | ErrorCode;
 
@@ -34,16 +40,32 @@ export class HisError extends Error {
 }
 
 const text = (max: number): z.ZodString => z.string().max(max);
-/** yyyy-MM-dd HH:mm:ss (or a plain date), as the interface writes times. */
+/** yyyy-MM-dd HH:mm:ss (or a plain date), as the interface writes times: a real day and a real time of day. */
 export const dateTime = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2})?$/, { message: '时间格式应为 yyyy-MM-dd HH:mm:ss' })
-  .refine((value) => isValidDate(value.slice(0, 10)), { message: '日期无效' });
+  .refine((value) => isValidDate(value.slice(0, 10)), { message: '日期无效', params: { sanbao: 'DATE_INVALID' } })
+  .refine((value) => value.length === 10 || /^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$/.test(value.slice(11)), {
+    message: '时间无效（时 00–23，分、秒 00–59）',
+    params: { sanbao: 'DATE_INVALID' },
+  });
+
+/** No bill, line or total of the interface reaches 100 million yuan; the policy's plausibility limits are far lower. */
+export const MAX_AMOUNT_FEN = 10_000_000_000;
 
 /** An amount in yuan (number or string), at most two decimals, never negative; becomes fen. */
 export const yuan = z.union([z.number(), z.string()]).transform((input, ctx) => {
   const parsed = parseYuan(input);
-  if (parsed.ok) return parsed.value;
+  if (parsed.ok && parsed.value < MAX_AMOUNT_FEN) return parsed.value;
+  if (parsed.ok) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `金额超出范围（须小于 ${MAX_AMOUNT_FEN / 100} 元），收到 ${JSON.stringify(input)}`,
+      params: { sanbao: 'AMOUNT_RANGE' },
+      input,
+    });
+    return z.NEVER;
+  }
   const [code, message] =
     parsed.reason === 'decimals'
       ? ['AMOUNT_DECIMALS', '金额最多两位小数']

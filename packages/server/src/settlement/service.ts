@@ -14,8 +14,13 @@ import {
   toSetlinfo,
   storeTrace,
   yearOf,
+  ENCOUNTER_NAMES,
+  LEVEL_NAMES,
   type CategorySpell,
   type Claim,
+  type EncounterType,
+  type InstitutionLevel,
+  type PlausibilityRules,
   type Fen,
   type Referral,
   type Settlement,
@@ -58,11 +63,30 @@ interface Lines {
   preSelfPay: Fen;
 }
 
-/** The bill: from the uploaded lines when there are any (the totals sent must then agree), else from the totals. */
-function billOf(
-  lines: Lines,
-  totals: Totals,
-): Pick<Claim, 'medfee' | 'fullOwnPay' | 'overLimit' | 'preSelfPay' | 'inScope'> {
+/** What a settlement request may settle: the bill, checked against what was settled before and the policy's limits. */
+interface BillCheck {
+  lines: Lines;
+  totals: Totals;
+  /** The visit's or stay's standing settlements. */
+  settled: Loaded['settled'];
+  midSettlement: boolean;
+  limits: PlausibilityRules;
+  encounter: EncounterType;
+  level: InstitutionLevel;
+  mdtrtId: string;
+}
+
+const yuanText = (fen: Fen): string => (fen / 100).toFixed(2);
+
+/**
+ * The bill: from the uploaded lines not yet settled when there are any (the totals sent must then agree), else from
+ * the totals. A bill is settled once: fee lines settle once (a settled line is never settled again), a bill given as
+ * totals only when nothing of the visit or stay stands settled, and a mid-settlement only lines added since the
+ * previous one. A retry with a new msgid therefore finds nothing left to settle and is refused, naming the settlement
+ * that stands. The policy bounds what one visit or stay may cost and what may be declared without fee lines.
+ */
+function billOf(check: BillCheck): Pick<Claim, 'medfee' | 'fullOwnPay' | 'overLimit' | 'preSelfPay' | 'inScope'> {
+  const { lines, totals, settled, limits } = check;
   let bill: { medfee: Fen; fullOwnPay: Fen; overLimit: Fen; preSelfPay: Fen };
   if (lines.count > 0) {
     bill = lines;
@@ -77,11 +101,18 @@ function billOf(
       if (value !== undefined && value !== bill[key as keyof typeof bill]) {
         throw new HisError(
           'AMOUNT_INCONSISTENT',
-          `${field} 与已上传明细合计（${(bill[key as keyof typeof bill] / 100).toFixed(2)}）不一致`,
+          `${field} 与已上传明细合计（${yuanText(bill[key as keyof typeof bill])}）不一致`,
         );
       }
     }
   } else {
+    if (settled.count > 0)
+      throw new HisError(
+        'ALREADY_SETTLED',
+        `就诊 ${check.mdtrtId} 已结算（结算ID ${settled.last}，医疗费 ${yuanText(settled.medfee)} 元），没有新上传的费用明细可结算；重复结算须先撤销原结算`,
+      );
+    if (check.midSettlement && limits.mid_settlement_requires_lines)
+      throw new HisError('FEE_LINES_REQUIRED', '中途结算须先上传费用明细，只结算新上传的明细');
     const { medfee, fullOwnPay, overLimit, preSelfPay } = totals;
     if (medfee === undefined || fullOwnPay === undefined || overLimit === undefined || preSelfPay === undefined) {
       throw new HisError(
@@ -89,6 +120,12 @@ function billOf(
         '没有上传费用明细时，须给出 medfee_sumamt、fulamt_ownpay_amt、overlmt_selfpay、preselfpay_amt',
       );
     }
+    const totalsMax = limits.totals_only_max[check.encounter][check.level];
+    if (medfee > totalsMax)
+      throw new HisError(
+        'FEE_LINES_REQUIRED',
+        `医疗费总额 ${yuanText(medfee)} 元超过只报总额的上限 ${yuanText(totalsMax)} 元（${LEVEL_NAMES[check.level]}${ENCOUNTER_NAMES[check.encounter]}），须上传费用明细后结算`,
+      );
     bill = { medfee, fullOwnPay, overLimit, preSelfPay };
   }
   const inScope = bill.medfee - bill.fullOwnPay - bill.overLimit - bill.preSelfPay;
@@ -97,9 +134,15 @@ function billOf(
   if (totals.inScope !== undefined && totals.inScope !== inScope) {
     throw new HisError(
       'AMOUNT_INCONSISTENT',
-      `inscp_scp_amt 应为 ${(inScope / 100).toFixed(2)}（总额 − 全自费 − 超限价 − 先行自付）`,
+      `inscp_scp_amt 应为 ${yuanText(inScope)}（总额 − 全自费 − 超限价 − 先行自付）`,
     );
   }
+  const max = limits.max_bill[check.encounter][check.level];
+  if (settled.medfee + bill.medfee > max)
+    throw new HisError(
+      'AMOUNT_RANGE',
+      `医疗费 ${yuanText(bill.medfee)} 元${settled.count > 0 ? `（连同已结算的 ${yuanText(settled.medfee)} 元）` : ''}超过${LEVEL_NAMES[check.level]}${ENCOUNTER_NAMES[check.encounter]}单次就诊的合理上限 ${yuanText(max)} 元，不予结算；请核对金额，确属实情请联系医保经办机构`,
+    );
   return { ...bill, inScope };
 }
 
@@ -247,6 +290,8 @@ interface Loaded extends EncounterRow {
   covered: boolean;
   categories: CategorySpell[];
   lines: Lines;
+  /** The visit's or stay's settlements still standing (not cancelled): their bills and the latest setl_id. */
+  settled: { count: number; medfee: Fen; last: string | null };
 }
 
 async function loadForSettlement(
@@ -264,7 +309,9 @@ async function loadForSettlement(
                from person_categories c where c.psn_no = e.psn_no) as categories,
             (select json_build_object('count', count(*), 'medfee', coalesce(sum(det_item_fee_sumamt), 0), 'fullOwnPay', coalesce(sum(fulamt_ownpay_amt), 0),
                                       'overLimit', coalesce(sum(overlmt_amt), 0), 'preSelfPay', coalesce(sum(preselfpay_amt), 0))
-               from fee_lines f where f.psn_no = e.psn_no and f.mdtrt_id = e.mdtrt_id and f.status = 'active' and ($4::text is null or f.chrg_bchno = $4)) as lines
+               from fee_lines f where f.psn_no = e.psn_no and f.mdtrt_id = e.mdtrt_id and f.status = 'active' and ($4::text is null or f.chrg_bchno = $4)) as lines,
+            (select json_build_object('count', count(*), 'medfee', coalesce(sum(s.medfee_sumamt), 0), 'last', max(s.setl_id))
+               from settlements s where s.psn_no = e.psn_no and s.mdtrt_id = e.mdtrt_id and s.kind = 'settlement' and s.reversed_by is null) as settled
        from encounters e join persons p on p.psn_no = e.psn_no join regions r on r.admdvs = p.admdvs
       where e.psn_no = $1 and e.mdtrt_id = $2
         for update of e`,
@@ -292,6 +339,11 @@ export async function settleEncounter(
       : readPersonYear(client, request.psnNo, year).then((ytd) => ({ ytd, sequence: 0 })),
   ]);
   const { person } = encounter;
+  if (encounter.status === 'settled')
+    throw new HisError(
+      'ALREADY_SETTLED',
+      `就诊 ${encounter.mdtrt_id} 已结算（结算ID ${encounter.settled.last ?? ''}，医疗费 ${yuanText(encounter.settled.medfee)} 元）；重复结算须先撤销原结算`,
+    );
   requireStatus(encounter, ['open', 'discharged'], request.commit ? '结算' : '预结算');
   const medType = request.medType ?? encounter.med_type;
   const kind = MED_TYPES[medType];
@@ -304,7 +356,17 @@ export async function settleEncounter(
     throw new HisError('STATE', `就诊 ${encounter.mdtrt_id} 尚未办理出院（中途结算请传 mid_setl_flag=1）`);
   if (!encounter.covered)
     throw new HisError('NOT_INSURED', `人员 ${request.psnNo} 在 ${context.today} 未参加险种 ${encounter.insutype}`);
-  const bill = billOf(encounter.lines, request.totals);
+  const policy = context.policies.get(person.policy_id).at(context.today);
+  const bill = billOf({
+    lines: encounter.lines,
+    totals: request.totals,
+    settled: encounter.settled,
+    midSettlement: inpatient && request.midSettlement,
+    limits: policy.rules.plausibility,
+    encounter: kind.encounter,
+    level: context.institution.level,
+    mdtrtId: encounter.mdtrt_id,
+  });
   const claim: Claim = {
     medType,
     encounter: kind.encounter,
@@ -317,7 +379,6 @@ export async function settleEncounter(
     chronicScheme: encounter.chronic_scheme,
   };
   const before = locked.ytd;
-  const policy = context.policies.get(person.policy_id).at(context.today);
   const result = settle(
     claim,
     { psnNo: request.psnNo, categories: encounter.categories, supplementary: person.supplementary },
@@ -380,7 +441,8 @@ export async function settleEncounter(
       ytd.inScopeBurden,
       ytd.fundPaid,
       batch ?? null,
-      inpatient && !request.midSettlement,
+      // A discharged stay settled in full, or a visit settled by totals alone (nothing itemised can follow it).
+      inpatient ? !request.midSettlement : encounter.lines.count === 0,
     ],
   };
   const red = redCrossing(policy, person, encounter.categories, context.today, before, ytd, setlId);

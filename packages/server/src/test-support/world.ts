@@ -9,7 +9,7 @@ import { inject } from 'vitest';
 import { buildApp } from '../app.js';
 import { createUser, type User } from '../console/auth.js';
 import { createPool, type Pool } from '../db/pool.js';
-import { hashSecret } from '../his/endpoint.js';
+import { sealSecret } from '../his/credentials.js';
 import { PolicyRegistry } from '../policies.js';
 
 export const NOW = new Date('2026-06-15T02:00:00Z');
@@ -43,11 +43,11 @@ let counter = 0;
 
 /** A database of its own from the migrated template, with the Bozhou test world unless `empty`, and the API on it. */
 export async function createWorld(name: string, options: { empty?: boolean } = {}): Promise<World> {
-  const templateUrl = inject('templateUrl');
   const database = `t_${name}_${process.pid}_${++counter}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
-  const admin = new pg.Client({ connectionString: templateUrl });
+  // Only the superuser creates databases; the clone is the platform role's, as the template is.
+  const admin = new pg.Client({ connectionString: inject('adminUrl') });
   await admin.connect();
-  await admin.query(`create database ${database} template sanbao`);
+  await admin.query(`create database ${database} owner ${inject('appRole')} template sanbao`);
   await admin.end();
   const url = inject('databaseUrlPattern').replace('{database}', database);
   const pool = createPool(url, 30);
@@ -70,13 +70,13 @@ export async function createWorld(name: string, options: { empty?: boolean } = {
   };
 }
 
-async function seedWorld(pool: Pool): Promise<void> {
+export async function seedWorld(pool: Pool): Promise<void> {
   await pool.query(
     "insert into regions (admdvs, name, parent, policy_id) values ('341600', '亳州市', null, 'anhui/bozhou'), ('341602', '谯城区', '341600', 'anhui/bozhou')",
   );
   await pool.query(
-    "insert into institutions (fixmedins_code, name, level, admdvs, secret_sha256) values ($1, '谯城区人民医院', 'county', '341602', $2), ($3, '古井镇卫生院', 'township', '341602', $4)",
-    [COUNTY.code, hashSecret(COUNTY.secret), TOWNSHIP.code, hashSecret(TOWNSHIP.secret)],
+    "insert into institutions (fixmedins_code, name, level, admdvs, secret_hmac_sm3) values ($1, '谯城区人民医院', 'county', '341602', $2), ($3, '古井镇卫生院', 'township', '341602', $4)",
+    [COUNTY.code, sealSecret(COUNTY.secret), TOWNSHIP.code, sealSecret(TOWNSHIP.secret)],
   );
   for (const person of Object.values(PEOPLE)) {
     const birth = `${person.certno.slice(6, 10)}-${person.certno.slice(10, 12)}-${person.certno.slice(12, 14)}`;
@@ -169,6 +169,12 @@ export async function counts(pool: Pool): Promise<Record<string, number>> {
   return result;
 }
 
+/** The ID number a person presents at the counter (their voucher, type 02). */
+export async function certnoOf(world: World, psnNo: string): Promise<string> {
+  const { rows } = await world.pool.query<{ certno: string }>('select certno from persons where psn_no = $1', [psnNo]);
+  return rows[0]?.certno ?? '';
+}
+
 /** 2201: registers an outpatient visit and returns its mdtrt_id. */
 export async function registerVisit(
   world: World,
@@ -181,7 +187,7 @@ export async function registerVisit(
     insutype: '390',
     begntime: options.begntime ?? '2026-06-15 08:00:00',
     mdtrt_cert_type: '02',
-    mdtrt_cert_no: 'x',
+    mdtrt_cert_no: await certnoOf(world, psnNo),
     ipt_otp_no: options.number ?? 'MZ1',
   };
   const registration = await call(world, envelope('2201', { data }, { institution: institution.code }), institution);
@@ -211,8 +217,8 @@ export async function seedGuanxian(
     "insert into regions (admdvs, name, parent, policy_id) values ('371500', '聊城市', null, 'shandong/liaocheng'), ('371525', '冠县', '371500', 'shandong/liaocheng/guanxian')",
   );
   await world.pool.query(
-    "insert into institutions (fixmedins_code, name, level, admdvs, secret_sha256) values ($1, '冠县人民医院', 'county', '371525', $2)",
-    [GUANXIAN.code, hashSecret(GUANXIAN.secret)],
+    "insert into institutions (fixmedins_code, name, level, admdvs, secret_hmac_sm3) values ($1, '冠县人民医院', 'county', '371525', $2)",
+    [GUANXIAN.code, sealSecret(GUANXIAN.secret)],
   );
   for (const person of persons) {
     const birth = `${person.certno.slice(6, 10)}-${person.certno.slice(10, 12)}-${person.certno.slice(12, 14)}`;

@@ -15,12 +15,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PolicyRegistry } from '../policies.js';
 import {
   call,
+  certnoOf,
   consoleApi,
   envelope,
   GUANXIAN,
   idNumber,
   NOW,
-  registerVisit,
   seedGuanxian,
   signIn,
   createWorld,
@@ -84,29 +84,52 @@ const receiver = {
   },
 };
 
-/** A fully self-paid outpatient bill of `yuan` at the Guanxian county hospital; returns the settlement. */
+/**
+ * A fully self-paid stay of `yuan` at the Guanxian county hospital, settled by its totals (an ordinary outpatient
+ * visit could not plausibly cost this much: the policy refuses it); returns the settlement.
+ */
 async function spend(psnNo: string, yuan: string): Promise<{ mdtrtId: string; setlId: string }> {
-  const mdtrtId = await registerVisit(world, psnNo, { institution: GUANXIAN });
+  const his = async (infno: string, input: Record<string, unknown>): Promise<Record<string, any>> => {
+    const answer = await call(world, envelope(infno, input, { institution: GUANXIAN.code }), GUANXIAN);
+    expect(answer.err_msg).toBe('');
+    return answer.output;
+  };
+  const admission = await his('2401', {
+    mdtrtinfo: {
+      psn_no: psnNo,
+      insutype: '390',
+      begntime: '2026-06-10 08:00:00',
+      mdtrt_cert_type: '02',
+      mdtrt_cert_no: await certnoOf(world, psnNo),
+      med_type: '21',
+      ipt_no: `ZY${psnNo}`,
+    },
+    diseinfo: [],
+  });
+  const mdtrtId = admission['result'].mdtrt_id as string;
+  await his('2402', {
+    dscginfo: { mdtrt_id: mdtrtId, psn_no: psnNo, insutype: '390', endtime: '2026-06-14 08:00:00' },
+    diseinfo: [],
+  });
   const data = {
     psn_no: psnNo,
     mdtrt_id: mdtrtId,
-    med_type: '11',
     medfee_sumamt: yuan,
     fulamt_ownpay_amt: yuan,
     overlmt_selfpay: 0,
     preselfpay_amt: 0,
     insutype: '390',
+    mid_setl_flag: '0',
   };
-  const settled = await call(world, envelope('2207', { data }, { institution: GUANXIAN.code }), GUANXIAN);
-  expect(settled.err_msg).toBe('');
+  const settled = await his('2304', { data });
   // Nothing in scope: the funds pay nothing and the person the whole bill.
-  expect(settled.output['setlinfo']).toMatchObject({ fund_pay_sumamt: 0, psn_part_amt: Number(yuan) });
-  return { mdtrtId, setlId: settled.output['setlinfo'].setl_id as string };
+  expect(settled['setlinfo']).toMatchObject({ fund_pay_sumamt: 0, psn_part_amt: Number(yuan) });
+  return { mdtrtId, setlId: settled['setlinfo'].setl_id as string };
 }
 
 async function cancel(psnNo: string, settlement: { mdtrtId: string; setlId: string }): Promise<void> {
   const data = { psn_no: psnNo, mdtrt_id: settlement.mdtrtId, setl_id: settlement.setlId };
-  const cancelled = await call(world, envelope('2208', { data }, { institution: GUANXIAN.code }), GUANXIAN);
+  const cancelled = await call(world, envelope('2305', { data }, { institution: GUANXIAN.code }), GUANXIAN);
   expect(cancelled.err_msg).toBe('');
 }
 

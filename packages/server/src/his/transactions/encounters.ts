@@ -1,9 +1,17 @@
 /** Registration, admission and discharge: 2201/2202/2203 outpatient, 2401/2402/2404/2405 inpatient. */
 import { MED_TYPES } from '@sanbao/core';
 import { z } from 'zod';
-import { findPerson, lockEncounter, nextId, requireCoverage, requireStatus } from '../../store.js';
-import { readInput, type HisContext, type Handler, type HandlerResult } from '../context.js';
+import { lockEncounter, nextId, requireCoverage, requireStatus } from '../../store.js';
+import {
+  daysBefore,
+  readInput,
+  requireTimeWithin,
+  type HisContext,
+  type Handler,
+  type HandlerResult,
+} from '../context.js';
 import { dateTime, HisError } from '../protocol.js';
+import { personByVoucher } from '../vouchers.js';
 
 const medType = z.string().refine((code) => MED_TYPES[code] !== undefined, {
   message: `医疗类别应为 ${Object.keys(MED_TYPES).join('、')} 之一`,
@@ -17,6 +25,9 @@ async function openEncounter(
   context: HisContext,
   fields: {
     psnNo: string;
+    /** The voucher the person presented: it must name them. */
+    certType: string;
+    certNo: string;
     insutype: string;
     begntime: string;
     medType: string;
@@ -25,10 +36,10 @@ async function openEncounter(
     chronicScheme?: string | undefined;
   },
 ): Promise<string> {
-  await findPerson(context.client, fields.psnNo);
+  // A visit or stay starts before now and, however long a stay, within the last two years.
+  requireTimeWithin(context, fields.begntime, '开始时间', daysBefore(context.now, 731));
+  await personByVoucher(context, fields.certType, fields.certNo, fields.psnNo);
   await requireCoverage(context.client, fields.psnNo, fields.begntime.slice(0, 10), fields.insutype);
-  if (fields.begntime.slice(0, 10) > context.today)
-    throw new HisError('DATE_ORDER', `开始时间 ${fields.begntime} 晚于今天`);
   const mdtrtId = await nextId(context.client, 'mdtrt_seq', 'MD', context.today);
   await context.client.query(
     `insert into encounters (psn_no, mdtrt_id, fixmedins_code, med_type, insutype, begntime, status, dise_codg, chronic_scheme, ipt_otp_no, created_msgid)
@@ -57,13 +68,15 @@ export const register: Handler = async (context) => {
       psn_no: z.string().min(1),
       insutype,
       begntime: dateTime,
-      mdtrt_cert_type: z.string(),
-      mdtrt_cert_no: z.string(),
+      mdtrt_cert_type: z.string().min(1),
+      mdtrt_cert_no: z.string().min(1).max(50),
       ipt_otp_no: z.string().min(1).max(30),
     }),
   );
   const mdtrtId = await openEncounter(context, {
     psnNo: data.psn_no,
+    certType: data.mdtrt_cert_type,
+    certNo: data.mdtrt_cert_no,
     insutype: data.insutype,
     begntime: data.begntime,
     medType: '11',
@@ -108,8 +121,8 @@ export const admit: Handler = async (context) => {
       psn_no: z.string().min(1),
       insutype,
       begntime: dateTime,
-      mdtrt_cert_type: z.string(),
-      mdtrt_cert_no: z.string(),
+      mdtrt_cert_type: z.string().min(1),
+      mdtrt_cert_no: z.string().min(1).max(50),
       med_type: medType,
       ipt_no: z.string().min(1).max(30),
       dscg_maindiag_code: z.string().optional(),
@@ -120,6 +133,8 @@ export const admit: Handler = async (context) => {
   const diagnoses = readInput(context, 'diseinfo', diseases).map((d) => d.diag_code);
   const mdtrtId = await openEncounter(context, {
     psnNo: info.psn_no,
+    certType: info.mdtrt_cert_type,
+    certNo: info.mdtrt_cert_no,
     insutype: info.insutype,
     begntime: info.begntime,
     medType: info.med_type,
@@ -146,6 +161,7 @@ export const discharge: Handler = async (context) => {
   const diagnoses = readInput(context, 'diseinfo', diseases).map((d) => d.diag_code);
   const encounter = await lockEncounter(context.client, context.institution, info.psn_no, info.mdtrt_id);
   requireStatus(encounter, ['open'], '办理出院');
+  requireTimeWithin(context, info.endtime, '出院时间');
   const end = await context.client.query<{ ok: boolean }>(
     "select $1::timestamp at time zone 'Asia/Shanghai' >= $2::timestamptz as ok",
     [info.endtime, encounter.begntime],

@@ -6,7 +6,7 @@
 import { CHRGITM_LV, formatRatioDecimal, parseRatio, splitFeeLine, toYuanNumber } from '@sanbao/core';
 import { z } from 'zod';
 import { lockEncounter, requireStatus } from '../../store.js';
-import { readInput, type HisContext, type Handler } from '../context.js';
+import { daysBefore, readInput, requireTimeWithin, type HisContext, type Handler } from '../context.js';
 import { dateTime, HisError, yuan } from '../protocol.js';
 
 const feeLine = z.looseObject({
@@ -57,6 +57,10 @@ async function uploadLines(
   }
   const encounter = await lockEncounter(context.client, context.institution, first.psn_no, first.mdtrt_id);
   requireStatus(encounter, outpatient ? ['open'] : ['open', 'discharged'], '上传费用明细');
+  // Fees arise during the visit or stay, or in the week before it (tests before an admission), never in the future.
+  const earliest = daysBefore(encounter.begntime, 7);
+  for (const [index, line] of lines.entries())
+    requireTimeWithin(context, line.fee_ocur_time, `input.feedetail[${index}].fee_ocur_time`, earliest);
   const existing = await context.client.query<{ feedetl_sn: string }>(
     "select feedetl_sn from fee_lines where psn_no = $1 and mdtrt_id = $2 and feedetl_sn = any($3) and status <> 'withdrawn'",
     [first.psn_no, first.mdtrt_id, [...seen]],

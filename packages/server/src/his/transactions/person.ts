@@ -1,8 +1,9 @@
 /** 9001 签到 and 1101 人员信息获取. */
-import { activeCategories, CATEGORY_NAMES, ID_PROBLEMS, parseIdNumber } from '@sanbao/core';
+import { activeCategories, CATEGORY_NAMES } from '@sanbao/core';
 import { z } from 'zod';
 import { categoriesOf, findPerson, nextId } from '../../store.js';
 import { readInput, type Handler } from '../context.js';
+import { personByVoucher } from '../vouchers.js';
 import { chinaDateTime, HisError } from '../protocol.js';
 
 export const signIn: Handler = async (context) => {
@@ -33,20 +34,9 @@ function ageOn(birth: string, date: string): number {
 
 export const personInfo: Handler = async (context) => {
   const query = readInput(context, 'data', personQuery);
-  // Identity cards (02) and social security cards (03) carry the ID number; an electronic voucher (01) the psn_no.
-  const certno = query.mdtrt_cert_type === '01' ? undefined : (query.certno || query.mdtrt_cert_no).toUpperCase();
-  if (certno !== undefined) {
-    const id = parseIdNumber(certno);
-    if (!id.ok) throw new HisError(ID_PROBLEMS[id.problem].code, `${ID_PROBLEMS[id.problem].message}：${certno}`);
-  }
-  const found = await context.client.query<{ psn_no: string }>(
-    certno === undefined
-      ? 'select psn_no from persons where psn_no = $1'
-      : 'select psn_no from persons where certno = $1',
-    [certno ?? query.mdtrt_cert_no],
-  );
-  const psnNo = found.rows[0]?.psn_no;
-  if (!psnNo) throw new HisError('PERSON_NOT_FOUND', `查无此人：${certno ?? query.mdtrt_cert_no}`);
+  // The card's number when the HIS sends it separately (certno) with an ID card; the voucher itself otherwise.
+  const certNo = query.mdtrt_cert_type === '01' ? query.mdtrt_cert_no : query.certno || query.mdtrt_cert_no;
+  const { psnNo } = await personByVoucher(context, query.mdtrt_cert_type, certNo);
   const person = await findPerson(context.client, psnNo);
   if (query.psn_name && query.psn_name !== person.psn_name)
     throw new HisError('PERSON_NOT_FOUND', '姓名与证件号码不符');
