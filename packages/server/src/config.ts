@@ -9,7 +9,10 @@ export interface Config {
   databaseUrl: string | undefined;
   dataDir: string;
   embeddedPort: number;
-  /** Load the demo city into an empty database. */
+  /**
+   * Load the demo city (and its well-known credentials) into an empty database: only when asked for, with `--demo`
+   * (what `npm start` does) or SANBAO_DEMO=1. A platform started without it has no demo user or institution.
+   */
   demo: boolean;
   demoPersons: number;
   /** Largest request body accepted, in bytes. */
@@ -22,14 +25,14 @@ export interface Config {
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 
-export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function readConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = process.argv): Config {
   return {
     port: Number(env['PORT'] ?? 8080),
     host: env['HOST'] ?? '127.0.0.1',
     databaseUrl: env['DATABASE_URL'] || undefined,
     dataDir: resolve(env['SANBAO_DATA_DIR'] ?? resolve(REPO, '.sanbao')),
     embeddedPort: Number(env['SANBAO_PG_PORT'] ?? 54329),
-    demo: env['SANBAO_DEMO'] !== '0',
+    demo: argv.includes('--demo') ? env['SANBAO_DEMO'] !== '0' : env['SANBAO_DEMO'] === '1',
     demoPersons: Number(env['SANBAO_DEMO_PERSONS'] ?? 30000),
     bodyLimit: Number(env['SANBAO_BODY_LIMIT'] ?? 1_048_576),
     logLevel: env['LOG_LEVEL'] ?? 'info',

@@ -111,7 +111,12 @@ beforeAll(async () => {
   clerk = consoleApi(world, await signIn(world, { username: 'gx.clerk', display_name: '冠县医保局窗口', ...county }));
   reviewer = consoleApi(
     world,
-    await signIn(world, { username: 'gx.review', display_name: '冠县医保局审核', ...county }),
+    await signIn(world, {
+      username: 'gx.review',
+      display_name: '冠县医保局审核',
+      role: 'reviewer',
+      scope_admdvs: '371525',
+    }),
   );
   rural = consoleApi(
     world,
@@ -170,7 +175,10 @@ describe('an application approved end to end', () => {
     expect(applied.json).toMatchObject({ year: 2026, status: 'pending', burden: 117610, qualifying: 100000 });
     applicationId = applied.json.application_id as number;
     const own = await clerk('POST', `/api/assistance-applications/${applicationId}/decision`, { decision: 'approve' });
-    expect(own).toMatchObject({ status: 403, json: { code: 'FORBIDDEN', message: '不能审核本人登记的申请' } });
+    expect(own).toMatchObject({
+      status: 403,
+      json: { code: 'FORBIDDEN', message: expect.stringContaining('登记申请的经办人员不能审核') },
+    });
     const again = await clerk('POST', '/api/assistance-applications', { psn_no: APPLICANT.psnNo });
     expect(again).toMatchObject({ status: 409, json: { code: 'APPLICATION_EXISTS' } });
   });

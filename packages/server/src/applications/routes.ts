@@ -15,7 +15,7 @@ import {
 } from '@sanbao/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { authenticate, requireRole, type User } from '../console/auth.js';
+import { authenticate, requireReviewer, requireRole, type User } from '../console/auth.js';
 import { ApiError } from '../console/errors.js';
 import { paging, parse, year } from '../console/parse.js';
 import { inScope, requirePersonInScope } from '../console/scope.js';
@@ -214,7 +214,7 @@ export function registerApplicationRoutes(
     { schema: { tags, summary: '审核：批准（认定类别、重新结算、补付）或不予批准（须写明理由）', security } },
     async (request) => {
       const me = await authenticate(pool, request);
-      requireBureauOperator(me);
+      requireReviewer(me);
       const { id } = parse(z.object({ id: z.coerce.number().int().min(1) }), request.params, 'params');
       const body = parse(
         z

@@ -25,7 +25,7 @@ import {
 import { Hasher } from '../security/hasher.js';
 import { ApiError } from './errors.js';
 
-export type Role = 'administrator' | 'operator' | 'read_only';
+export type Role = 'administrator' | 'operator' | 'reviewer' | 'read_only';
 
 export interface User {
   username: string;
@@ -38,7 +38,12 @@ export interface User {
   department?: string | null;
 }
 
-export const ROLE_NAMES: Record<Role, string> = { administrator: '管理员', operator: '经办人员', read_only: '只读' };
+export const ROLE_NAMES: Record<Role, string> = {
+  administrator: '管理员',
+  operator: '经办人员',
+  reviewer: '审核人员',
+  read_only: '只读',
+};
 export const SESSION_HOURS = 12;
 
 /** scrypt (N = 16384, r = 8, p = 1), 32 bytes: computed on libuv's thread pool, never on the event loop. */
@@ -299,8 +304,22 @@ export async function updateUser(
   if (sealed) await clearFailures(pool, 'console', username);
 }
 
-const RANK: Record<Role, number> = { read_only: 0, operator: 1, administrator: 2 };
+/**
+ * What each role may do beyond reading: an operator registers (persons, categories, enrollments, applications), an
+ * administrator also manages users; a reviewer only reads and decides applications (requireReviewer), so that the
+ * clerk who registers an application and the one who approves its money are different people by role, not by habit.
+ */
+const RANK: Record<Role, number> = { read_only: 0, reviewer: 0, operator: 1, administrator: 2 };
 
 export function requireRole(user: User, role: Role): void {
   if (RANK[user.role] < RANK[role]) throw new ApiError(403, 'FORBIDDEN', `需要「${ROLE_NAMES[role]}」权限`);
+}
+
+/** A bureau reviewer: the reviewer role, and neither a township's nor another department's user. */
+export function requireReviewer(user: User): void {
+  if (user.role !== 'reviewer')
+    throw new ApiError(403, 'FORBIDDEN', `需要「${ROLE_NAMES.reviewer}」权限：登记申请的经办人员不能审核`);
+  if (user.township) throw new ApiError(403, 'FORBIDDEN', '乡镇（街道）用户不能审核依申请救助');
+  if (user.department && user.department !== 'medical_security')
+    throw new ApiError(403, 'FORBIDDEN', '依申请救助由医疗保障经办机构审核');
 }

@@ -6,19 +6,24 @@ import {
   CATEGORY_CODES,
   CATEGORY_NAMES,
   DEPARTMENT_CODES,
+  DEPARTMENTS,
+  departmentName,
   expandTrace,
   ID_PROBLEMS,
   maskIdNumber,
   parseIdNumber,
   processInfo,
   traceToJson,
+  type CategoryCode,
+  type Department,
   type NationalSetldetail,
   type StoredTrace,
 } from '@sanbao/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { audit } from '../audit.js';
-import type { Pool } from '../db/pool.js';
+import { inTransaction, type Pool } from '../db/pool.js';
+import { chinaDate } from '../his/protocol.js';
 import { authSettings } from '../security/ratelimit.js';
 import {
   authenticate,
@@ -36,9 +41,19 @@ import {
 } from './auth.js';
 import { ApiError } from './errors.js';
 import { isoDate, paging, parse, region } from './parse.js';
-import { inScope, requirePersonInScope, requireRegionInScope } from './scope.js';
+import { inScope, personInScope, personScopeValues, requirePersonInScope, requireRegionInScope } from './scope.js';
 
 const page = z.object(paging(200));
+
+/** A category spell's dates stay within this span: a 1900 or 9999 date is a typing error, not a certification. */
+const SPELL_EARLIEST = '1990-01-01';
+const SPELL_LATEST = '2100-12-31';
+
+function ownerOf(code: CategoryCode): Department {
+  return DEPARTMENT_CODES.find((department) =>
+    (DEPARTMENTS[department].categories as readonly CategoryCode[]).includes(code),
+  ) as Department;
+}
 
 export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
   const user = (request: FastifyRequest): Promise<User> => authenticate(pool, request);
@@ -121,8 +136,8 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
     const me = await user(request);
     const query = parse(page.extend({ q: z.string().max(50).optional() }), request.query, 'query');
     const search = query.q ? `%${query.q}%` : null;
-    const where = `${inScope('p.admdvs', 1)} and ($2::text is null or p.psn_name like $2 or p.psn_no = $3 or p.certno = upper($3))`;
-    const params = [me.scope_admdvs, search, query.q ?? null];
+    const where = `${personInScope(1)} and ($3::text is null or p.psn_name like $3 or p.psn_no = $4 or p.certno = upper($4))`;
+    const params = [...personScopeValues(me), search, query.q ?? null];
     const total = await pool.query<{ n: number }>(`select count(*)::int as n from persons p where ${where}`, params);
     const { rows } = await pool.query<{
       psn_no: string;
@@ -136,7 +151,7 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
     }>(
       `select p.psn_no, p.psn_name, p.certno, p.gend, p.brdy, p.admdvs, p.township,
               (select array_agg(c.code order by c.begin_date) from person_categories c where c.psn_no = p.psn_no and (c.end_date is null or c.end_date >= current_date)) as categories
-         from persons p where ${where} order by p.psn_no limit $4 offset $5`,
+         from persons p where ${where} order by p.psn_no limit $5 offset $6`,
       [...params, query.size, (query.page - 1) * query.size],
     );
     return {
@@ -160,8 +175,8 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
       const me = await user(request);
       const { psnNo } = request.params as { psnNo: string };
       const person = await pool.query(
-        `select psn_no, psn_name, certno, gend, brdy, admdvs, township, supplementary from persons p where p.psn_no = $2 and ${inScope('p.admdvs', 1)}`,
-        [me.scope_admdvs, psnNo],
+        `select psn_no, psn_name, certno, gend, brdy, admdvs, township, supplementary from persons p where p.psn_no = $3 and ${personInScope(1)}`,
+        [...personScopeValues(me), psnNo],
       );
       const row = person.rows[0] as { certno: string } | undefined;
       if (!row) throw new ApiError(404, 'NOT_FOUND', `查无人员 ${psnNo}（或不在您的管辖范围）`);
@@ -238,7 +253,7 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
 
   app.post(
     '/api/persons/:psnNo/categories',
-    { schema: { tags, summary: '登记人员身份类别（经办人员）', security } },
+    { schema: { tags, summary: '登记人员身份类别（认定部门的经办人员）', security } },
     async (request, reply) => {
       const me = await user(request);
       requireRole(me, 'operator');
@@ -247,9 +262,13 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
         z
           .object({
             code: z.enum(CATEGORY_CODES as [string, ...string[]]),
-            begin: isoDate,
-            end: isoDate.nullable().default(null),
-            source_dept: z.string().min(1).max(50),
+            begin: isoDate.refine((date) => date >= SPELL_EARLIEST, { message: `开始日期不能早于 ${SPELL_EARLIEST}` }),
+            end: isoDate
+              .refine((date) => date <= SPELL_LATEST, { message: `结束日期不能晚于 ${SPELL_LATEST}` })
+              .nullable()
+              .default(null),
+            // The department is the user's: a body naming another is refused, not believed.
+            source_dept: z.string().max(50).optional(),
           })
           .strict()
           .refine((spell) => spell.end === null || spell.end >= spell.begin, {
@@ -260,16 +279,49 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
         'body',
       );
       await requirePersonInScope(pool, me, psnNo);
-      const { rows } = await pool.query(
-        'insert into person_categories (psn_no, code, begin_date, end_date, source_dept) values ($1, $2, $3, $4, $5) returning spell_id',
-        [psnNo, body.code, body.begin, body.end, body.source_dept],
-      );
-      await audit(pool, `user:${me.username}`, 'category.add', { psn_no: psnNo, ...body });
-      return reply.status(201).send({
-        spell_id: (rows[0] as { spell_id: number }).spell_id,
-        ...body,
-        name: CATEGORY_NAMES[body.code as keyof typeof CATEGORY_NAMES],
+      // Categories are certified by the department that owns them; the bureau's own users certify the bureau's.
+      if (me.township) throw new ApiError(403, 'FORBIDDEN', '乡镇（街道）用户不能认定人员类别');
+      const department: Department = (me.department as Department | null | undefined) ?? 'medical_security';
+      const code = body.code as CategoryCode;
+      if (!(DEPARTMENTS[department].categories as readonly CategoryCode[]).includes(code))
+        throw new ApiError(
+          403,
+          'FORBIDDEN',
+          `「${CATEGORY_NAMES[code]}」由${departmentName(ownerOf(code))}认定，${departmentName(department)}的用户不能登记`,
+        );
+      if (body.source_dept !== undefined && body.source_dept !== department)
+        throw new ApiError(
+          403,
+          'FORBIDDEN',
+          `认定部门取自登录用户（${departmentName(department)}），不能代其他部门登记`,
+        );
+      if (body.begin > chinaDate(new Date(Date.now() + 366 * 86_400_000)))
+        throw new ApiError(400, 'DATE_ORDER', `开始日期 ${body.begin} 晚于一年以后`);
+      const spell = await inTransaction(pool, async (client) => {
+        // One writer per person at a time, so that two overlapping registrations cannot both pass the check.
+        await client.query('select 1 from persons where psn_no = $1 for update', [psnNo]);
+        const overlapping = await client.query<{ begin_date: string; end_date: string | null }>(
+          `select begin_date, end_date from person_categories
+            where psn_no = $1 and code = $2 and begin_date <= coalesce($4::date, 'infinity') and coalesce(end_date, 'infinity') >= $3::date
+            limit 1`,
+          [psnNo, code, body.begin, body.end],
+        );
+        const existing = overlapping.rows[0];
+        if (existing)
+          throw new ApiError(
+            409,
+            'DUPLICATE',
+            `该人员已有「${CATEGORY_NAMES[code]}」${existing.begin_date} 至 ${existing.end_date ?? '今'}，与所登记的时段重叠`,
+          );
+        const { rows } = await client.query<{ spell_id: number }>(
+          'insert into person_categories (psn_no, code, begin_date, end_date, source_dept) values ($1, $2, $3, $4, $5) returning spell_id',
+          [psnNo, code, body.begin, body.end, department],
+        );
+        return rows[0];
       });
+      const recorded = { code, begin: body.begin, end: body.end, source_dept: department };
+      await audit(pool, `user:${me.username}`, 'category.add', { psn_no: psnNo, ...recorded });
+      return reply.status(201).send({ spell_id: spell?.spell_id, ...recorded, name: CATEGORY_NAMES[code] });
     },
   );
 
@@ -285,10 +337,10 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
       request.query,
       'query',
     );
-    const where = `${inScope('p.admdvs', 1)} and ($2::text is null or s.psn_no = $2) and ($3::text is null or s.fixmedins_code = $3)
-      and ($4::date is null or s.setl_time >= $4::date) and ($5::date is null or s.setl_time < $5::date + 1)`;
+    const where = `${personInScope(1)} and ($3::text is null or s.psn_no = $3) and ($4::text is null or s.fixmedins_code = $4)
+      and ($5::date is null or s.setl_time >= $5::date) and ($6::date is null or s.setl_time < $6::date + 1)`;
     const params = [
-      me.scope_admdvs,
+      ...personScopeValues(me),
       query.psn_no ?? null,
       query.fixmedins_code ?? null,
       query.from ?? null,
@@ -297,7 +349,7 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
     const { rows } = await pool.query<{ certno: string }>(
       `select s.setl_id, s.kind, s.psn_no, p.psn_name, p.certno, s.mdtrt_id, s.fixmedins_code, s.setl_time, s.med_type, s.category,
               s.medfee_sumamt, s.hifp_pay, s.hifmi_pay, s.maf_pay, s.oth_pay, s.fund_pay_sumamt, s.psn_part_amt
-         from settlements s join persons p using (psn_no) where ${where} order by s.setl_id desc limit $6 offset $7`,
+         from settlements s join persons p using (psn_no) where ${where} order by s.setl_id desc limit $7 offset $8`,
       [...params, query.size, (query.page - 1) * query.size],
     );
     return { page: query.page, items: rows.map((row) => ({ ...row, certno: maskIdNumber(row.certno) })) };
@@ -310,8 +362,8 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
       const me = await user(request);
       const { psnNo, setlId } = request.params as { psnNo: string; setlId: string };
       const { rows } = await pool.query<{ certno: string; trace: StoredTrace; setldetail: NationalSetldetail[] }>(
-        `select s.*, p.psn_name, p.certno from settlements s join persons p using (psn_no) where s.psn_no = $2 and s.setl_id = $3 and ${inScope('p.admdvs', 1)}`,
-        [me.scope_admdvs, psnNo, setlId],
+        `select s.*, p.psn_name, p.certno from settlements s join persons p using (psn_no) where s.psn_no = $3 and s.setl_id = $4 and ${personInScope(1)}`,
+        [...personScopeValues(me), psnNo, setlId],
       );
       const row = rows[0];
       if (!row) throw new ApiError(404, 'NOT_FOUND', `查无结算 ${setlId}（或不在您的管辖范围）`);
@@ -344,7 +396,7 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
         .object({
           username: z.string().regex(/^[a-z0-9_.-]{3,32}$/, { message: '用户名为 3–32 位小写字母、数字或 _ . -' }),
           display_name: z.string().min(1).max(50),
-          role: z.enum(['administrator', 'operator', 'read_only']),
+          role: z.enum(['administrator', 'operator', 'reviewer', 'read_only']),
           scope_admdvs: z
             .string()
             .regex(/^\d{6}$/)

@@ -19,9 +19,21 @@ export async function requireRegionInScope(pool: Pool, user: User, region: strin
   if (!rowCount) throw new ApiError(403, 'OUT_OF_SCOPE', `区划 ${region} 不存在或不在您的管辖范围`);
 }
 
+/**
+ * SQL: is the person (alias `p`) in the user's scope — their region, and for a township user their township? Takes
+ * parameters $n (the region scope) and $n+1 (the township), given by personScopeValues.
+ */
+export function personInScope(parameter: number): string {
+  return `${inScope('p.admdvs', parameter)} and ($${parameter + 1}::text is null or p.township = $${parameter + 1})`;
+}
+
+export function personScopeValues(user: User): [string | null, string | null] {
+  return [user.scope_admdvs, user.township ?? null];
+}
+
 export async function requirePersonInScope(pool: Pool, user: User, psnNo: string): Promise<void> {
-  const { rowCount } = await pool.query(`select 1 from persons p where p.psn_no = $2 and ${inScope('p.admdvs', 1)}`, [
-    user.scope_admdvs,
+  const { rowCount } = await pool.query(`select 1 from persons p where p.psn_no = $3 and ${personInScope(1)}`, [
+    ...personScopeValues(user),
     psnNo,
   ]);
   if (!rowCount) throw new ApiError(404, 'NOT_FOUND', `查无人员 ${psnNo}（或不在您的管辖范围）`);

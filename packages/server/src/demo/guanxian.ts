@@ -34,7 +34,7 @@ export const GUANXIAN_USERS: (User & { password: string })[] = [
   {
     username: 'guanxian-review',
     display_name: '冠县医保局审核员',
-    role: 'operator',
+    role: 'reviewer',
     scope_admdvs: COUNTY.admdvs,
     password: 'demo-guanxian-review',
   },
