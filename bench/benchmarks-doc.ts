@@ -4,7 +4,17 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createPool, freePort, migrate, startEmbeddedPostgres, type EmbeddedDatabase, type Pool } from '@sanbao/server';
+import {
+  createPool,
+  freePort,
+  IdentityKey,
+  migrate,
+  protectIdentities,
+  startEmbeddedPostgres,
+  useIdentityKey,
+  type EmbeddedDatabase,
+  type Pool,
+} from '@sanbao/server';
 
 /** Prints the report and writes it into docs/BENCHMARKS.md between the benchmark's own markers. */
 export function publish(name: string, report: string): void {
@@ -24,7 +34,10 @@ export function measuredOn(): string {
   return `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 }
 
-/** An embedded PostgreSQL in a temporary folder, migrated, for the work; stopped and removed after. */
+/**
+ * An embedded PostgreSQL in a temporary folder, migrated, for the work; stopped and removed after. A new ID key is
+ * installed for it, and put in SANBAO_ID_KEY for the platforms a benchmark spawns on the same database.
+ */
 export async function withScratchDatabase(
   poolSize: number,
   work: (pool: Pool, database: EmbeddedDatabase) => Promise<void>,
@@ -32,8 +45,11 @@ export async function withScratchDatabase(
   const folder = mkdtempSync(join(tmpdir(), 'sanbao-bench-'));
   const database = await startEmbeddedPostgres(folder, await freePort());
   const pool = createPool(database.url, poolSize);
+  process.env['SANBAO_ID_KEY'] = IdentityKey.generateHex();
+  useIdentityKey(IdentityKey.fromHex(process.env['SANBAO_ID_KEY']));
   try {
     await migrate(pool);
+    await protectIdentities(pool);
     await work(pool, database);
   } finally {
     await pool.end();

@@ -7,7 +7,7 @@
  * into docs/BENCHMARKS.md between the bench:screening markers.
  */
 import { emptyYearToDate } from '@sanbao/core';
-import { PolicyRegistry, runDueJobs, screen, type ScreeningSummary } from '@sanbao/server';
+import { insertPersons, PolicyRegistry, runDueJobs, screen, type ScreeningSummary } from '@sanbao/server';
 import { measuredOn, publish, withScratchDatabase } from './benchmarks-doc.js';
 
 const PERSON_YEARS = Number(process.env['BENCH_PERSON_YEARS'] ?? 2_000_000);
@@ -37,13 +37,22 @@ await withScratchDatabase(4, async (pool) => {
        ('371525', '冠县', '371500', 'shandong/liaocheng/guanxian')`,
   );
   const loading = process.hrtime.bigint();
-  await pool.query(
-    `insert into persons (psn_no, certno, psn_name, gend, brdy, admdvs, township)
-     select 'B' || lpad(i::text, 9, '0'), 'C' || lpad(i::text, 17, '0'), '居民' || i, (1 + i % 2)::text,
-            date '1940-01-01' + (i % 25000), '371525', ($2::text[])[1 + i % $3]
-       from generate_series(1, $1) as i`,
-    [PERSON_YEARS, TOWNSHIPS, TOWNSHIPS.length],
-  );
+  // Persons as the platform registers them, their (made-up) ID numbers sealed and indexed, 50,000 at a time.
+  for (let first = 1; first <= PERSON_YEARS; first += 50_000) {
+    const batch = Array.from({ length: Math.min(50_000, PERSON_YEARS - first + 1) }, (_, k) => {
+      const i = first + k;
+      return {
+        psnNo: `B${String(i).padStart(9, '0')}`,
+        certno: `C${String(i).padStart(17, '0')}`,
+        name: `居民${i}`,
+        gend: i % 2 === 0 ? ('1' as const) : ('2' as const),
+        brdy: new Date(Date.UTC(1940, 0, 1 + (i % 25000))).toISOString().slice(0, 10),
+        admdvs: '371525',
+        township: TOWNSHIPS[i % TOWNSHIPS.length]!,
+      };
+    });
+    await insertPersons(pool, batch);
+  }
   await pool.query(
     `insert into person_categories (psn_no, code, begin_date, source_dept)
      select 'B' || lpad(i::text, 9, '0'), ($2::text[])[1 + (i / 17) % $3], date '2025-01-01', 'civil_affairs'

@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertPersons } from '../../server/src/store.js';
 import { call, createWorld, envelope, idNumber, type World } from '../../server/src/test-support/world.js';
 import { sanbaoIn } from './test-support.js';
 
@@ -48,11 +49,11 @@ let setlId = '';
 beforeAll(async () => {
   world = await createWorld('cli_confirm_end');
   process.env['DATABASE_URL'] = world.url;
+  await insertPersons(
+    world.pool,
+    PEOPLE.map((p) => ({ ...p, gend: '1', brdy: '1970-03-03', admdvs: '341602', township: '古井镇' })),
+  );
   for (const p of PEOPLE) {
-    await world.pool.query(
-      `insert into persons (psn_no, certno, psn_name, gend, brdy, admdvs, township) values ($1, $2, $3, '1', '1970-03-03', '341602', '古井镇')`,
-      [p.psnNo, p.certno, p.name],
-    );
     await world.pool.query(
       "insert into person_categories (psn_no, code, begin_date, source_dept) values ($1, 'subsistence_allowance', '2025-01-01', 'civil_affairs')",
       [p.psnNo],

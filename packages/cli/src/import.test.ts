@@ -2,8 +2,10 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { maskIdNumber } from '@sanbao/core';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { certnoIndex } from '../../server/src/security/identity.js';
 import { createWorld, idNumber, type World } from '../../server/src/test-support/world.js';
 import { sanbaoIn } from './test-support.js';
 
@@ -61,8 +63,8 @@ describe('sanbao import', () => {
     expect(out).toContain('第 3 行：身份证号码校验位错误（GB 11643）');
     expect(err).toContain('june-错误行.xlsx');
     const spells = await world.pool.query(
-      'select c.code, c.source_dept from person_categories c join persons p using (psn_no) where p.certno = $1',
-      [good],
+      'select c.code, c.source_dept from person_categories c join persons p using (psn_no) where p.certno_index = $1',
+      [certnoIndex(good)],
     );
     expect(spells.rows).toEqual([{ code: 'monitored', source_dept: 'rural_revitalization' }]);
     const report = new ExcelJS.Workbook();
@@ -71,7 +73,8 @@ describe('sanbao import', () => {
       3,
       'ID_CHECKSUM',
       '身份证号码校验位错误（GB 11643）',
-      badChecksum,
+      // The row number finds the row in the department's file; the report shows the number masked.
+      maskIdNumber(badChecksum),
     ]);
   });
 
@@ -81,5 +84,19 @@ describe('sanbao import', () => {
     expect(code).toBe(1);
     expect(out).toContain('台账未导入，未写入任何数据');
     expect(Number((await world.pool.query('select count(*) from person_categories')).rows[0].count)).toBe(before);
+  });
+
+  it('refuses to work on an external database without its ID key, exit code 1', async () => {
+    const key = process.env['SANBAO_ID_KEY'];
+    delete process.env['SANBAO_ID_KEY'];
+    try {
+      const before = Number((await world.pool.query('select count(*) from ledger_imports')).rows[0].count);
+      const { code, err } = await importJune('2026-06-03', 'partial');
+      expect(code).toBe(1);
+      expect(err).toContain('使用外部数据库（DATABASE_URL）时必须设置 SANBAO_ID_KEY');
+      expect(Number((await world.pool.query('select count(*) from ledger_imports')).rows[0].count)).toBe(before);
+    } finally {
+      process.env['SANBAO_ID_KEY'] = key;
+    }
   });
 });

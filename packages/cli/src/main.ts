@@ -132,7 +132,7 @@ export async function run(argv: string[], io: Io & { tty?: boolean }): Promise<n
     const parsed = parseCommand('screen', args);
     if ('problem' in parsed) return usage(io, command, parsed.problem);
     const { screenCommand } = await import('./screen-command.js');
-    return screenCommand(parsed.values, io);
+    return screenCommand(parsed.values, io).catch((error: unknown) => keyRefused(io, error));
   }
   const parsed = parseCommand('import', args);
   if ('problem' in parsed) return usage(io, command, parsed.problem);
@@ -145,8 +145,18 @@ export async function run(argv: string[], io: Io & { tty?: boolean }): Promise<n
     const { 'confirm-end': confirmEnd, ...options } = parsed.values;
     return await importCommand(file, { ...options, confirmEnd }, io);
   } catch (error) {
-    if (!(error instanceof SanbaoError)) throw error;
+    if (!(error instanceof SanbaoError)) return keyRefused(io, error);
     io.err.write(`台账未导入：${error.problems.map(formatProblem).join('；')}\n`);
     return EXIT.refused;
   }
+}
+
+/**
+ * The database commands' refusal to run without the ID key (or with another): its message, exit code 1. Known by its
+ * name: importing the server package here would load it for every command.
+ */
+function keyRefused(io: Io, error: unknown): number {
+  if (!(error instanceof Error) || error.name !== 'IdentityKeyError') throw error;
+  io.err.write(`${error.message}\n`);
+  return EXIT.refused;
 }

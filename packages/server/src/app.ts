@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { findControlCharacter, formatPath, withoutControlCharacters } from '@sanbao/core';
+import { maskIdNumbersIn } from './audit.js';
 import { isDatabaseUnavailable, type Pool } from './db/pool.js';
 import { ApiError } from './console/errors.js';
 import { registerEnrollmentRoutes } from './enrollment/routes.js';
@@ -19,6 +20,8 @@ export interface AppOptions {
   policies: PolicyRegistry;
   bodyLimit: number;
   logLevel?: string;
+  /** Where the log goes (standard output unless given). */
+  logStream?: NodeJS.WritableStream;
   clock?: () => Date;
 }
 
@@ -61,9 +64,31 @@ const replyDoc = {
   },
 } as const;
 
+function decodeURIComponentSafe(url: string): string {
+  try {
+    return decodeURIComponent(url);
+  } catch {
+    return url;
+  }
+}
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const clock = options.clock ?? ((): Date => new Date());
-  const app = Fastify({ logger: { level: options.logLevel ?? 'info' }, bodyLimit: options.bodyLimit });
+  const app = Fastify({
+    logger: {
+      level: options.logLevel ?? 'info',
+      ...(options.logStream ? { stream: options.logStream } : {}),
+      // The request log never holds an ID number (a search by ID puts it in the URL): masked, as every answer is.
+      serializers: {
+        req: (request: { method: string; url: string; ip?: string }) => ({
+          method: request.method,
+          url: maskIdNumbersIn(decodeURIComponentSafe(request.url)),
+          remoteAddress: request.ip,
+        }),
+      },
+    },
+    bodyLimit: options.bodyLimit,
+  });
   await app.register(swagger, {
     openapi: {
       info: {

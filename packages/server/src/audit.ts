@@ -16,10 +16,15 @@ const AUDIT_ITEMS_LIMIT = 50;
 
 const ID_NUMBER = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g;
 
+/** The text with every ID number in it masked (341602********1238). */
+export function maskIdNumbersIn(text: string): string {
+  return text.replace(ID_NUMBER, (id) => maskIdNumber(id));
+}
+
 /** A detail as it may be stored: bounded strings, bounded collections, ID numbers masked. */
 export function boundedDetail(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') {
-    const masked = withoutControlCharacters(value).replace(ID_NUMBER, (id) => maskIdNumber(id));
+    const masked = maskIdNumbersIn(withoutControlCharacters(value));
     return masked.length > AUDIT_TEXT_LIMIT ? `${masked.slice(0, AUDIT_TEXT_LIMIT)}…` : masked;
   }
   if (value === null || typeof value !== 'object') return value;

@@ -21,6 +21,8 @@ export interface Config {
   /** How often the scheduler looks for due screening and feedback, and the webhook outbox for due deliveries. */
   jobsIntervalMs: number;
   webhooksIntervalMs: number;
+  /** The ID key (64 hex digits) sealing and indexing ID numbers; unset: the embedded database's key file. */
+  idKey?: string | undefined;
 }
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -38,5 +40,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
     logLevel: env['LOG_LEVEL'] ?? 'info',
     jobsIntervalMs: Number(env['SANBAO_JOBS_INTERVAL_S'] ?? 60) * 1000,
     webhooksIntervalMs: Number(env['SANBAO_WEBHOOKS_INTERVAL_S'] ?? 5) * 1000,
+    idKey: env['SANBAO_ID_KEY'] || undefined,
   };
 }

@@ -17,3 +17,15 @@ export { screen, type ScreeningSummary } from './warnings/screening.js';
 export { runDueJobs } from './warnings/jobs.js';
 export { audit } from './audit.js';
 export { chinaDate } from './his/protocol.js';
+export {
+  certnoIndex,
+  IdentityKey,
+  IdentityKeyError,
+  loadIdentityKey,
+  maskedCertno,
+  openCertno,
+  sealCertno,
+  useIdentityKey,
+} from './security/identity.js';
+export { protectIdentities } from './security/protect.js';
+export { insertPersons, type NewPerson } from './store.js';

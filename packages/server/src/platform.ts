@@ -9,6 +9,8 @@ import { superviseEmbeddedPostgres } from './db/supervisor.js';
 import { ROLE_NAMES } from './console/auth.js';
 import { DEMO_USERS, seedDemo } from './demo/seed.js';
 import { PolicyRegistry } from './policies.js';
+import { loadIdentityKey, useIdentityKey } from './security/identity.js';
+import { protectIdentities } from './security/protect.js';
 import { startBackgroundWork } from './warnings/jobs.js';
 
 export interface Platform {
@@ -20,6 +22,11 @@ export interface Platform {
 }
 
 export async function startPlatform(config: Config, log: (line: string) => void): Promise<Platform> {
+  // First: with an external database and no key, nothing is started.
+  const identity = loadIdentityKey(config);
+  useIdentityKey(identity.key);
+  if (identity.source === 'generated')
+    log(`身份证号码密钥已生成：${identity.file}（仅所有者可读；备份数据时须一并备份此密钥，并与数据分开保管）`);
   const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir, config.embeddedPort);
   const databaseUrl = config.databaseUrl ?? embedded?.url ?? '';
   if (embedded?.reused) log('内置 PostgreSQL 已在运行（上次未正常停止），直接使用');
@@ -30,8 +37,18 @@ export async function startPlatform(config: Config, log: (line: string) => void)
       : '数据库：DATABASE_URL 指定的 PostgreSQL',
   );
   const pool = createPool(databaseUrl, 40);
-  const applied = await migrate(pool);
-  if (applied.length > 0) log(`数据库迁移：${applied.join('、')}`);
+  try {
+    const applied = await migrate(pool);
+    if (applied.length > 0) log(`数据库迁移：${applied.join('、')}`);
+    // Before anything reads or writes a person: the key checked, rows from before 011 sealed.
+    const converted = await protectIdentities(pool);
+    if (converted.persons + converted.messages > 0)
+      log(`身份证号码已改为加密存储：参保人员 ${converted.persons} 条，HIS 报文 ${converted.messages} 条`);
+  } catch (error) {
+    await pool.end();
+    await embedded?.stop();
+    throw error;
+  }
   const policies = new PolicyRegistry();
   if (config.demo) {
     const started = Date.now();

@@ -3,9 +3,11 @@ import type { CategoryCode, CategorySpell } from '@sanbao/core';
 import type { PoolClient } from './db/pool.js';
 import type { Institution } from './his/context.js';
 import { HisError } from './his/protocol.js';
+import { identityKey, openCertno } from './security/identity.js';
 
 export interface PersonRow {
   psn_no: string;
+  /** The ID number, opened from persons.certno_sm4: for the HIS replies that carry it; never stored again. */
   certno: string;
   psn_name: string;
   gend: '1' | '2';
@@ -31,14 +33,64 @@ export interface EncounterRow {
   ipt_otp_no: string | null;
 }
 
-/** The person with their region's policy, or undefined. */
+/** The person with their region's policy (and their ID number, opened), or undefined. */
 export async function personById(client: PoolClient, psnNo: string): Promise<PersonRow | undefined> {
-  const { rows } = await client.query<PersonRow>(
-    `select p.psn_no, p.certno, p.psn_name, p.gend, p.brdy, p.admdvs, p.township, p.supplementary, r.policy_id
+  const { rows } = await client.query<Omit<PersonRow, 'certno'> & { certno_sm4: string }>(
+    `select p.psn_no, p.certno_sm4, p.psn_name, p.gend, p.brdy, p.admdvs, p.township, p.supplementary, r.policy_id
        from persons p join regions r on r.admdvs = p.admdvs where p.psn_no = $1`,
     [psnNo],
   );
-  return rows[0];
+  const row = rows[0];
+  if (!row) return undefined;
+  const { certno_sm4: sealed, ...person } = row;
+  return { ...person, certno: openCertno(sealed) };
+}
+
+/** A person to register: gender and birth date default to those the ID number gives. */
+export interface NewPerson {
+  psnNo: string;
+  certno: string;
+  name: string;
+  gend?: '1' | '2';
+  brdy?: string;
+  admdvs: string;
+  township?: string;
+  supplementary?: boolean;
+}
+
+/**
+ * Registers persons in one statement, their ID numbers sealed and indexed (never in clear). A person whose ID number
+ * is registered already is an error (unique persons_certno_index), or skipped with `skipExisting`. Returns the
+ * psn_no of each person inserted.
+ */
+export async function insertPersons(
+  db: Pick<PoolClient, 'query'>,
+  persons: readonly NewPerson[],
+  options: { skipExisting?: boolean } = {},
+): Promise<string[]> {
+  if (persons.length === 0) return [];
+  const key = identityKey();
+  const protectedIds = key.protectMany(persons.map((p) => p.certno.toUpperCase()));
+  const birthOf = (certno: string): string => `${certno.slice(6, 10)}-${certno.slice(10, 12)}-${certno.slice(12, 14)}`;
+  const genderOf = (certno: string): '1' | '2' => (Number(certno.charAt(16)) % 2 === 1 ? '1' : '2');
+  const { rows } = await db.query<{ psn_no: string }>(
+    `insert into persons (psn_no, certno_index, certno_sm4, psn_name, gend, brdy, admdvs, township, supplementary)
+     select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[], $7::text[], $8::text[], $9::boolean[])
+     ${options.skipExisting ? 'on conflict (certno_index) do nothing' : ''}
+     returning psn_no`,
+    [
+      persons.map((p) => p.psnNo),
+      protectedIds.map((id) => id.index),
+      protectedIds.map((id) => id.sealed),
+      persons.map((p) => p.name),
+      persons.map((p) => p.gend ?? genderOf(p.certno)),
+      persons.map((p) => p.brdy ?? birthOf(p.certno)),
+      persons.map((p) => p.admdvs),
+      persons.map((p) => p.township ?? ''),
+      persons.map((p) => p.supplementary ?? false),
+    ],
+  );
+  return rows.map((row) => row.psn_no);
 }
 
 export async function findPerson(client: PoolClient, psnNo: string): Promise<PersonRow> {

@@ -6,7 +6,6 @@
 import {
   CATEGORY_NAMES,
   expandTrace,
-  maskIdNumber,
   toYuanNumber,
   traceToJson,
   yearOf,
@@ -22,6 +21,7 @@ import { inScope, requirePersonInScope } from '../console/scope.js';
 import { inTransaction, type Pool } from '../db/pool.js';
 import { chinaDate } from '../his/protocol.js';
 import type { PolicyRegistry } from '../policies.js';
+import { maskedCertno } from '../security/identity.js';
 import { apply, approve, lockPending, refuse, APPLICATION_STATUSES, type ApplicationStatus } from './service.js';
 
 const STATUS_CODES = Object.keys(APPLICATION_STATUSES) as [ApplicationStatus, ...ApplicationStatus[]];
@@ -30,6 +30,7 @@ interface ApplicationRow {
   application_id: number;
   psn_no: string;
   psn_name: string;
+  /** Sealed (persons.certno_sm4): shown masked. */
   certno: string;
   admdvs: string;
   township: string;
@@ -46,7 +47,7 @@ interface ApplicationRow {
   top_up: number | null;
 }
 
-const COLUMNS = `a.application_id, a.psn_no, p.psn_name, p.certno, p.admdvs, p.township, a.year, a.status, a.burden, a.qualifying, a.note,
+const COLUMNS = `a.application_id, a.psn_no, p.psn_name, p.certno_sm4 as certno, p.admdvs, p.township, a.year, a.status, a.burden, a.qualifying, a.note,
   a.applied_by, a.applied_at, a.decided_by, a.decided_at, a.reason, a.top_up`;
 const FROM = 'assistance_applications a join persons p using (psn_no)';
 /** The user's region, and a township user's township; parameters $1 and $2. */
@@ -55,7 +56,7 @@ const IN_SCOPE = `${inScope('p.admdvs', 1)} and ($2::text is null or p.township 
 function present(row: ApplicationRow): Record<string, unknown> {
   return {
     ...row,
-    certno: maskIdNumber(row.certno),
+    certno: maskedCertno(row.certno),
     status_name: APPLICATION_STATUSES[row.status],
     burden: toYuanNumber(row.burden),
     qualifying: toYuanNumber(row.qualifying),

@@ -24,6 +24,7 @@ import { z } from 'zod';
 import { audit } from '../audit.js';
 import { inTransaction, type Pool } from '../db/pool.js';
 import { chinaDate } from '../his/protocol.js';
+import { certnoIndex, maskedCertno, sealCertno } from '../security/identity.js';
 import { authSettings } from '../security/ratelimit.js';
 import {
   authenticate,
@@ -136,8 +137,10 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
     const me = await user(request);
     const query = parse(page.extend({ q: z.string().max(50).optional() }), request.query, 'query');
     const search = query.q ? `%${query.q}%` : null;
-    const where = `${personInScope(1)} and ($3::text is null or p.psn_name like $3 or p.psn_no = $4 or p.certno = upper($4))`;
-    const params = [...personScopeValues(me), search, query.q ?? null];
+    // An ID number is found through its index: the number itself is not stored.
+    const byIndex = query.q && /^\d{17}[\dXx]$/.test(query.q) ? certnoIndex(query.q.toUpperCase()) : null;
+    const where = `${personInScope(1)} and ($3::text is null or p.psn_name like $3 or p.psn_no = $4 or p.certno_index = $5)`;
+    const params = [...personScopeValues(me), search, query.q ?? null, byIndex];
     const total = await pool.query<{ n: number }>(`select count(*)::int as n from persons p where ${where}`, params);
     const { rows } = await pool.query<{
       psn_no: string;
@@ -149,9 +152,9 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
       township: string;
       categories: string[] | null;
     }>(
-      `select p.psn_no, p.psn_name, p.certno, p.gend, p.brdy, p.admdvs, p.township,
+      `select p.psn_no, p.psn_name, p.certno_sm4 as certno, p.gend, p.brdy, p.admdvs, p.township,
               (select array_agg(c.code order by c.begin_date) from person_categories c where c.psn_no = p.psn_no and (c.end_date is null or c.end_date >= current_date)) as categories
-         from persons p where ${where} order by p.psn_no limit $5 offset $6`,
+         from persons p where ${where} order by p.psn_no limit $6 offset $7`,
       [...params, query.size, (query.page - 1) * query.size],
     );
     return {
@@ -159,7 +162,7 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
       page: query.page,
       items: rows.map((row) => ({
         ...row,
-        certno: maskIdNumber(row.certno),
+        certno: maskedCertno(row.certno),
         categories: (row.categories ?? []).map((code) => ({
           code,
           name: CATEGORY_NAMES[code as keyof typeof CATEGORY_NAMES],
@@ -175,7 +178,7 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
       const me = await user(request);
       const { psnNo } = request.params as { psnNo: string };
       const person = await pool.query(
-        `select psn_no, psn_name, certno, gend, brdy, admdvs, township, supplementary from persons p where p.psn_no = $3 and ${personInScope(1)}`,
+        `select psn_no, psn_name, certno_sm4 as certno, gend, brdy, admdvs, township, supplementary from persons p where p.psn_no = $3 and ${personInScope(1)}`,
         [...personScopeValues(me), psnNo],
       );
       const row = person.rows[0] as { certno: string } | undefined;
@@ -201,7 +204,7 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
       ]);
       return {
         ...row,
-        certno: maskIdNumber(row.certno),
+        certno: maskedCertno(row.certno),
         categories: categories.rows.map((spell: { code: keyof typeof CATEGORY_NAMES }) => ({
           ...spell,
           name: CATEGORY_NAMES[spell.code],
@@ -240,8 +243,17 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
       const certno = body.certno.toUpperCase();
       const psnNo = `P${body.admdvs}${Date.now().toString().slice(-8)}${Math.floor(Math.random() * 10)}`;
       const inserted = await pool.query(
-        'insert into persons (psn_no, certno, psn_name, gend, brdy, admdvs, township) values ($1, $2, $3, $4, $5, $6, $7) on conflict (certno) do nothing returning psn_no',
-        [psnNo, certno, body.psn_name, id.info.gender, id.info.birthDate, body.admdvs, body.township],
+        'insert into persons (psn_no, certno_index, certno_sm4, psn_name, gend, brdy, admdvs, township) values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (certno_index) do nothing returning psn_no',
+        [
+          psnNo,
+          certnoIndex(certno),
+          sealCertno(certno),
+          body.psn_name,
+          id.info.gender,
+          id.info.birthDate,
+          body.admdvs,
+          body.township,
+        ],
       );
       if (!inserted.rowCount) throw new ApiError(409, 'DUPLICATE', '该身份证号码已登记');
       await audit(pool, `user:${me.username}`, 'person.create', { psn_no: psnNo, certno: maskIdNumber(certno) });
@@ -347,12 +359,12 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
       query.to ?? null,
     ];
     const { rows } = await pool.query<{ certno: string }>(
-      `select s.setl_id, s.kind, s.psn_no, p.psn_name, p.certno, s.mdtrt_id, s.fixmedins_code, s.setl_time, s.med_type, s.category,
+      `select s.setl_id, s.kind, s.psn_no, p.psn_name, p.certno_sm4 as certno, s.mdtrt_id, s.fixmedins_code, s.setl_time, s.med_type, s.category,
               s.medfee_sumamt, s.hifp_pay, s.hifmi_pay, s.maf_pay, s.oth_pay, s.fund_pay_sumamt, s.psn_part_amt
          from settlements s join persons p using (psn_no) where ${where} order by s.setl_id desc limit $7 offset $8`,
       [...params, query.size, (query.page - 1) * query.size],
     );
-    return { page: query.page, items: rows.map((row) => ({ ...row, certno: maskIdNumber(row.certno) })) };
+    return { page: query.page, items: rows.map((row) => ({ ...row, certno: maskedCertno(row.certno) })) };
   });
 
   app.get(
@@ -362,7 +374,7 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
       const me = await user(request);
       const { psnNo, setlId } = request.params as { psnNo: string; setlId: string };
       const { rows } = await pool.query<{ certno: string; trace: StoredTrace; setldetail: NationalSetldetail[] }>(
-        `select s.*, p.psn_name, p.certno from settlements s join persons p using (psn_no) where s.psn_no = $3 and s.setl_id = $4 and ${personInScope(1)}`,
+        `select s.*, p.psn_name, p.certno_sm4 as certno from settlements s join persons p using (psn_no) where s.psn_no = $3 and s.setl_id = $4 and ${personInScope(1)}`,
         [...personScopeValues(me), psnNo, setlId],
       );
       const row = rows[0];
@@ -371,7 +383,7 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
       const trace = expandTrace(row.trace);
       return {
         ...row,
-        certno: maskIdNumber(row.certno),
+        certno: maskedCertno(row.certno),
         setldetail: row.setldetail.map((detail) => ({
           ...detail,
           setl_proc_info: processInfo(trace, detail.fund_pay_type),

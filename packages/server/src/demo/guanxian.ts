@@ -10,6 +10,7 @@ import type { User } from '../console/auth.js';
 import { inTransaction, type Pool } from '../db/pool.js';
 import { chinaDate } from '../his/protocol.js';
 import type { PolicyRegistry } from '../policies.js';
+import { openCertno } from '../security/identity.js';
 import { screen } from '../warnings/screening.js';
 import { demoSecret, hisCaller, insertInstitutions, settleHistory, settleStay, type Hospital } from './his.js';
 import { addResident, generateResidents, idNumberOf, insertResidents } from './people.js';
@@ -179,11 +180,11 @@ export async function seedGuanxian(
 
   const his = hisCaller(pool, policies, today, '371500');
   await settleHistory(pool, his, institutions, generated, today, rand);
-  const cards = await pool.query<{ psn_no: string; certno: string }>(
-    'select psn_no, certno from persons where psn_no = any($1)',
+  const cards = await pool.query<{ psn_no: string; certno_sm4: string }>(
+    'select psn_no, certno_sm4 from persons where psn_no = any($1)',
     [stories.map((story) => story.psnNo)],
   );
-  const certnoOf = new Map(cards.rows.map((row) => [row.psn_no, row.certno]));
+  const certnoOf = new Map(cards.rows.map((row) => [row.psn_no, openCertno(row.certno_sm4)]));
   for (const story of stories)
     for (const stay of story.stays)
       await settleStay(his, COUNTY_HOSPITAL, story.psnNo, certnoOf.get(story.psnNo) ?? '', today, {

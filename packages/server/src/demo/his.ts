@@ -4,6 +4,7 @@ import { callService } from '../his/endpoint.js';
 import { sealSecret } from '../his/credentials.js';
 import { chinaDateTime } from '../his/protocol.js';
 import type { PolicyRegistry } from '../policies.js';
+import { openCertno } from '../security/identity.js';
 
 export interface Hospital {
   code: string;
@@ -117,11 +118,12 @@ export async function settleHistory(
   today: Date,
   rand: () => number,
 ): Promise<void> {
-  const insured = await pool.query<{ psn_no: string; certno: string }>(
-    'select e.psn_no, p.certno from enrollments e join persons p using (psn_no) where e.psn_no = any($1) and e.year = $2',
+  const insured = await pool.query<{ psn_no: string; certno_sm4: string }>(
+    'select e.psn_no, p.certno_sm4 from enrollments e join persons p using (psn_no) where e.psn_no = any($1) and e.year = $2',
     [residents.filter((_, index) => index % 97 === 0), Number(chinaDateTime(today).slice(0, 4))],
   );
-  for (const { psn_no: psnNo, certno } of insured.rows) {
+  for (const { psn_no: psnNo, certno_sm4: sealed } of insured.rows) {
+    const certno = openCertno(sealed);
     const institution = institutions[Math.floor(rand() * institutions.length)] as { code: string; level: string };
     const medfee = Math.round(2000 * Math.exp(1.2 * rand() + (institution.level === 'township' ? 0 : 1)) * 100) / 100;
     const selfPaid = Math.round(medfee * 0.08 * rand() * 100) / 100;

@@ -1,6 +1,7 @@
 /** Residents of a demo county: names, ID numbers, categories in realistic shares, enrollments with their subsidies. */
 import { checkDigit, premiumSubsidy, type CategoryCode, type Policy } from '@sanbao/core';
 import type { Pool } from '../db/pool.js';
+import { insertPersons } from '../store.js';
 
 /** Shares of the residents certified in each category, and the department that certifies it. */
 const CATEGORY_SHARES: { code: CategoryCode; share: number; dept: string }[] = [
@@ -156,10 +157,17 @@ export function generateResidents(
 }
 
 export async function insertResidents(pool: Pool, { rows, spells, enrol }: Residents): Promise<void> {
-  await pool.query(
-    `insert into persons (psn_no, certno, psn_name, gend, brdy, admdvs, township)
-     select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::date[], $6::text[], $7::text[])`,
-    [rows.psn, rows.certno, rows.name, rows.gend, rows.brdy, rows.admdvs, rows.township],
+  await insertPersons(
+    pool,
+    rows.psn.map((psnNo, i) => ({
+      psnNo,
+      certno: rows.certno[i]!,
+      name: rows.name[i]!,
+      gend: rows.gend[i] as '1' | '2',
+      brdy: rows.brdy[i]!,
+      admdvs: rows.admdvs[i]!,
+      township: rows.township[i]!,
+    })),
   );
   await pool.query(
     'insert into person_categories (psn_no, code, begin_date, source_dept) select * from unnest($1::text[], $2::text[], $3::date[], $4::text[])',

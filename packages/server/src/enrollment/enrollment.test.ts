@@ -4,6 +4,7 @@
  */
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { certnoIndex } from '../security/identity.js';
 import { consoleApi, counts, createWorld, idNumber, signIn, type World } from '../test-support/world.js';
 
 let world: World;
@@ -102,12 +103,20 @@ describe('enrollment and subsidy', () => {
     // P003 pays for 2026 on 1 March as an ordinary resident: cover from the day paid, no subsidy.
     const paid = await api('POST', '/api/enrollments', { psn_no: 'P003', year: 2026, paid_on: '2026-03-01' });
     expect(paid.json).toMatchObject({ begin_date: '2026-03-01', subsidy: 0, person_pays: 32000 });
-    // Certified 返贫致贫 from 20 April.
-    await api('POST', '/api/persons/P003/categories', {
-      code: 'returned_to_poverty',
-      begin: '2026-04-20',
-      source_dept: 'rural_revitalization',
-    });
+    // Certified 返贫致贫 from 20 April, by the rural-revitalization department's user.
+    const rural = consoleApi(
+      world,
+      await signIn(world, {
+        username: 'qc.rural',
+        display_name: '谯城区乡村振兴局',
+        role: 'operator',
+        scope_admdvs: '341602',
+        department: 'rural_revitalization',
+      }),
+    );
+    expect(
+      await rural('POST', '/api/persons/P003/categories', { code: 'returned_to_poverty', begin: '2026-04-20' }),
+    ).toMatchObject({ status: 201 });
     // April's adjustment looks at 1 April: not yet certified.
     expect((await api('POST', '/api/subsidy-adjustments', { month: '2026-04' })).json).toMatchObject({ adjusted: 0 });
     // May's: 320 × 75% = 240.00 due, 0 recorded → 240.00 refunded by the assistance fund.
@@ -218,8 +227,11 @@ describe('reports', () => {
       payload: Buffer.from(ledger, 'utf8'),
     });
     expect(imported.json()).toMatchObject({ status: 'imported', persons_created: 1, spells_created: 1 });
-    const psnNo = (await world.pool.query<{ psn_no: string }>('select psn_no from persons where certno = $1', [certno]))
-      .rows[0]!.psn_no;
+    const psnNo = (
+      await world.pool.query<{ psn_no: string }>('select psn_no from persons where certno_index = $1', [
+        certnoIndex(certno),
+      ])
+    ).rows[0]!.psn_no;
     // 特困: the whole 320.00 paid by the assistance fund.
     const enrolled = await api('POST', '/api/enrollments', { psn_no: psnNo, year: 2027, paid_on: '2026-06-15' });
     expect(enrolled.json).toMatchObject({ subsidy: 32000, person_pays: 0, subsidy_category: 'extreme_poverty' });

@@ -3,9 +3,10 @@
  * collects, per township and category), the 应保尽保 list of targets not insured for the year, and coverage rates.
  * Amounts are summed in fen by the database; rates are basis points rounded half-up.
  */
-import { CATEGORY_NAMES, maskIdNumber, type CategoryCode, type Fen } from '@sanbao/core';
+import { CATEGORY_NAMES, type CategoryCode, type Fen } from '@sanbao/core';
 import { inScope } from '../console/scope.js';
 import type { Pool } from '../db/pool.js';
+import { maskedCertno } from '../security/identity.js';
 import type { Sheet } from '../xlsx.js';
 
 const categoryName = (code: string | null): string =>
@@ -27,6 +28,7 @@ export interface SubsidyRoster {
     township: string;
     psn_no: string;
     psn_name: string;
+    /** Masked (341602********1238). */
     certno: string;
     category: string;
     contribution: Fen;
@@ -37,7 +39,8 @@ export interface SubsidyRoster {
 
 export async function subsidyRoster(pool: Pool, year: number, region: string | null): Promise<SubsidyRoster> {
   const { rows } = await pool.query<SubsidyRoster['persons'][number] & { county: string }>(
-    `select p.admdvs, r.name as county, p.township, p.psn_no, p.psn_name, p.certno, e.subsidy_category as category,
+    // certno: sealed (certno_sm4) until masked below.
+    `select p.admdvs, r.name as county, p.township, p.psn_no, p.psn_name, p.certno_sm4 as certno, e.subsidy_category as category,
             e.contribution, e.subsidy, e.person_pays
        from enrollments e join persons p on p.psn_no = e.psn_no join regions r on r.admdvs = p.admdvs
       where e.year = $1 and e.subsidy > 0 and ${inScope('p.admdvs', 2)}
@@ -74,7 +77,7 @@ export async function subsidyRoster(pool: Pool, year: number, region: string | n
     year,
     totals,
     groups: [...groups.values()],
-    persons: rows.map((row) => ({ ...row, certno: maskIdNumber(row.certno) })),
+    persons: rows.map((row) => ({ ...row, certno: maskedCertno(row.certno) })),
   };
 }
 
@@ -147,6 +150,7 @@ export interface UninsuredTarget {
   township: string;
   psn_no: string;
   psn_name: string;
+  /** Masked (341602********1238). */
   certno: string;
   categories: string;
   departments: string;
@@ -166,7 +170,8 @@ export async function uninsuredTargets(
   region: string | null,
 ): Promise<UninsuredTarget[]> {
   const { rows } = await pool.query<Omit<UninsuredTarget, 'reason' | 'categories'> & { codes: string[] }>(
-    `select p.admdvs, r.name as county, p.township, p.psn_no, p.psn_name, p.certno,
+    // certno: sealed (certno_sm4) until masked below.
+    `select p.admdvs, r.name as county, p.township, p.psn_no, p.psn_name, p.certno_sm4 as certno,
             array_agg(distinct c.code order by c.code) as codes,
             string_agg(distinct c.source_dept, '、') as departments,
             to_char(min(c.begin_date), 'YYYY-MM-DD') as certified,
@@ -181,7 +186,7 @@ export async function uninsuredTargets(
   );
   return rows.map(({ codes, ...row }) => ({
     ...row,
-    certno: maskIdNumber(row.certno),
+    certno: maskedCertno(row.certno),
     categories: codes.map(categoryName).join('、'),
     reason:
       row.certified >= `${year}-01-01`

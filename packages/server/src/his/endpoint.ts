@@ -4,11 +4,11 @@
  * replayed msgid gets the stored reply without anything being written again. A refusal writes nothing but an
  * audit line.
  */
-import { createHash } from 'node:crypto';
 import { describeIssue, findControlCharacter, formatPath, SanbaoError, withoutControlCharacters } from '@sanbao/core';
 import { audit, countRefusal } from '../audit.js';
 import { isDatabaseUnavailable, rollback, sendTogether, withClient, type Pool, type PoolClient } from '../db/pool.js';
 import type { PolicyRegistry } from '../policies.js';
+import { messageDigest, openIdNumbers, sealIdNumbersInJson } from '../security/identity.js';
 import type { Handler, HandlerResult, HisContext, Institution } from './context.js';
 import { authenticate, readCredential } from './credentials.js';
 import {
@@ -175,11 +175,11 @@ function asRefusal(error: unknown): HisError {
 /**
  * What identifies a message's content: the transaction and its input, in a canonical form (keys sorted). The
  * envelope's own fields (inf_time, opter_name, sign_no …) may change on a resend without changing what is asked.
+ * Keyed (HMAC-SM3 under the ID key's digest key): the stored message has its ID numbers sealed, and an unkeyed hash
+ * of it would let anyone holding the row find them by trying the candidates.
  */
-export function requestDigest(envelope: Pick<Envelope, 'infno' | 'input'>): string {
-  return createHash('sha256')
-    .update(canonicalJson({ infno: envelope.infno, input: envelope.input }))
-    .digest('hex');
+export function requestDigest(envelope: { infno: string; input: unknown }): string {
+  return messageDigest(canonicalJson({ infno: envelope.infno, input: envelope.input }));
 }
 
 function canonicalJson(value: unknown): string {
@@ -273,14 +273,15 @@ async function runOnce(
           Promise.all(deferred.map((write) => client.query(write))),
           client.query({
             name: 'message-log',
-            text: 'insert into message_log (fixmedins_code, msgid, infno, psn_no, request, reply, request_sha256) values ($1, $2, $3, $4, $5, $6, $7)',
+            text: 'insert into message_log (fixmedins_code, msgid, infno, psn_no, request, reply, request_hmac_sm3) values ($1, $2, $3, $4, $5, $6, $7)',
+            // ID numbers are stored sealed; a replay opens the reply's again (storedReply).
             values: [
               institution.fixmedins_code,
               envelope.msgid,
               envelope.infno,
               result.psnNo ?? null,
-              JSON.stringify(envelope),
-              JSON.stringify(reply),
+              sealIdNumbersInJson(JSON.stringify(envelope)),
+              sealIdNumbersInJson(JSON.stringify(reply)),
               digest,
             ],
           }),
@@ -313,21 +314,23 @@ async function storedReply(
   envelope: Envelope,
   digest: string,
 ): Promise<Reply> {
-  const { rows } = await client.query<{ infno: string; reply: Reply | null; request_sha256: string | null }>(
-    'select infno, reply, request_sha256 from message_log where fixmedins_code = $1 and msgid = $2',
+  const { rows } = await client.query<{ infno: string; reply: string | null; request_hmac_sm3: string | null }>(
+    'select infno, reply::text as reply, request_hmac_sm3 from message_log where fixmedins_code = $1 and msgid = $2',
     [institution.fixmedins_code, envelope.msgid],
   );
   const stored = rows[0];
   if (!stored?.reply) throw new HisError('MSGID_REUSED', `报文ID ${envelope.msgid} 正在处理中`);
   if (stored.infno !== envelope.infno)
     throw new HisError('MSGID_REUSED', `报文ID ${envelope.msgid} 已用于交易 ${stored.infno}`);
-  // Rows logged before content digests existed are matched on the transaction alone.
-  if (stored.request_sha256 !== null && stored.request_sha256 !== digest)
+  // Every row has its digest once the platform has started (security/protect.ts); one without is matched on the
+  // transaction alone.
+  if (stored.request_hmac_sm3 !== null && stored.request_hmac_sm3 !== digest)
     throw new HisError(
       'MSGID_REUSED',
       `报文ID ${envelope.msgid} 已用于内容不同的另一笔 ${stored.infno} 交易：重发须与原报文内容一致，新的交易须使用新的报文ID`,
     );
-  return stored.reply;
+  // The reply as it was first sent: its ID numbers opened again.
+  return JSON.parse(openIdNumbers(stored.reply)) as Reply;
 }
 
 async function auditRefusal(

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.js';
 import { createPool, type Pool } from '../db/pool.js';
 import { PolicyRegistry } from '../policies.js';
+import { insertPersons } from '../store.js';
 import {
   basic,
   call,
@@ -451,10 +452,7 @@ describe('1101 answers only for a voucher the person presented, in the instituti
     await world.pool.query(
       "insert into regions (admdvs, name, parent, policy_id) values ('371500', '聊城市', null, 'shandong/liaocheng'), ('371525', '冠县', '371500', 'shandong/liaocheng/guanxian') on conflict do nothing",
     );
-    await world.pool.query(
-      "insert into persons (psn_no, certno, psn_name, gend, brdy, admdvs) values ('G-OUT', $1, '赵外地', '1', '1970-01-01', '371525')",
-      [certno],
-    );
+    await insertPersons(world.pool, [{ psnNo: 'G-OUT', certno, name: '赵外地', admdvs: '371525' }]);
     const answer = await lookup('02', certno);
     expect(answer).toMatchObject({ infcode: -1, err_code: 'OUT_OF_REGION' });
     expect(JSON.stringify(answer)).not.toContain('赵外地');

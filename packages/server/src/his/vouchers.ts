@@ -8,6 +8,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { ID_PROBLEMS, parseIdNumber } from '@sanbao/core';
 import type { PoolClient } from '../db/pool.js';
+import { certnoIndex } from '../security/identity.js';
 import type { HisContext } from './context.js';
 import { HisError } from './protocol.js';
 
@@ -101,8 +102,8 @@ export async function personByVoucher(
     const id = parseIdNumber(certno);
     if (!id.ok) throw new HisError(ID_PROBLEMS[id.problem].code, `${ID_PROBLEMS[id.problem].message}：${certno}`);
     const { rows } = await context.client.query<{ psn_no: string; admdvs: string }>(
-      'select psn_no, admdvs from persons where certno = $1',
-      [certno],
+      'select psn_no, admdvs from persons where certno_index = $1',
+      [certnoIndex(certno)],
     );
     found = rows[0];
     if (!found) miss(context, `查无此人：${certno}`);

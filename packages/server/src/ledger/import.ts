@@ -27,6 +27,7 @@ import {
 import { from as copyFrom } from 'pg-copy-streams';
 import type pg from 'pg';
 import { connectUnpipelined, inTransaction, type Pool } from '../db/pool.js';
+import { identityKey, maskIdNumbers, sealIdNumbers } from '../security/identity.js';
 import {
   hasControlCharacters,
   LedgerFormatError,
@@ -60,6 +61,10 @@ export interface BadRow {
   rowNo: number;
   codes: string[];
   reasons: string;
+  /**
+   * The cells as sent, ID numbers masked (341602********1238): the row number finds the row in the department's file.
+   * Stored sealed (the ID column whole, and any ID number elsewhere, as `sm4:<sealed>`).
+   */
   cells: string[];
 }
 
@@ -104,7 +109,9 @@ export interface ImportResult {
   resettlements: Resettlement[];
 }
 
-const COPY_COLUMNS = 'row_no, good, certno, name, code, begin_date, end_date, admdvs, township, gend, brdy';
+/** Staged rows carry the ID number's index and sealed form, computed here, never the number itself. */
+const COPY_COLUMNS =
+  'row_no, good, certno_index, certno_sm4, name, code, begin_date, end_date, admdvs, township, gend, brdy';
 
 /** One line of COPY's text format. */
 function copyLine(values: (string | number | boolean | null)[]): string {
@@ -117,13 +124,23 @@ function copyLine(values: (string | number | boolean | null)[]): string {
     .join('\t')}\n`;
 }
 
-function badRow(rowNo: number, problems: readonly RowProblem[], cells: readonly Cell[]): BadRow {
+/** A bad row as stored: its ID column sealed whole, whatever it holds, and ID numbers in other cells sealed. */
+function badRow(rowNo: number, problems: readonly RowProblem[], cells: readonly Cell[], certnoColumn: number): BadRow {
   return {
     rowNo,
     codes: [...new Set(problems.map((problem) => problem.code))],
     reasons: problems.map((problem) => problem.message).join('；'),
-    cells: cells.map((cell) => showControlCharacters(cellText(cell))),
+    cells: cells.map((cell, index) => {
+      const text = showControlCharacters(cellText(cell));
+      if (index !== certnoColumn) return sealIdNumbers(text);
+      return text === '' ? '' : `sm4:${identityKey().seal(text)}`;
+    }),
   };
+}
+
+/** A bad row as shown (the import's answer, the error report): ID numbers masked. */
+export function shownBadRow(row: BadRow): BadRow {
+  return { ...row, cells: row.cells.map(maskIdNumbers) };
 }
 
 /** The row's problem when cells hold control characters (NUL and the like, from a damaged or converted file). */
@@ -158,11 +175,17 @@ interface Staged {
 /** Reads, validates and COPYs every row into the temporary table `ledger_rows`; bad rows stay with their cells. */
 async function stage(client: Queryable, bytes: Buffer, request: ImportRequest, regions: Set<string>): Promise<Staged> {
   const validator = new LedgerValidator({ department: request.department, ledgerDate: request.ledgerDate, regions });
+  const key = identityKey();
   const staged: Staged = { header: [], columns: null, total: 0, good: 0, problems: [] };
   const copy = client.query(copyFrom(`copy ledger_rows (${COPY_COLUMNS}) from stdin`));
   const finished = once(copy, 'finish');
   let batch = '';
+  // Good rows wait here to have their ID numbers indexed and sealed together (a fraction of the cost one by one).
+  let good: LedgerRow[] = [];
   const flush = async (): Promise<void> => {
+    const ids = key.protectMany(good.map((row) => row.certno));
+    good.forEach((row, i) => (batch += stagedLine(row, ids[i]!)));
+    good = [];
     if (batch !== '' && !copy.write(batch)) await once(copy, 'drain');
     batch = '';
   };
@@ -188,19 +211,25 @@ async function stage(client: Queryable, bytes: Buffer, request: ImportRequest, r
       staged.total++;
       const checked = validator.check(rowNo, staged.columns, cells);
       if (Array.isArray(checked) || control) {
+        const certnoColumn = staged.columns.indexOf('certno');
         staged.problems.push(
-          badRow(rowNo, [...(control ? [control] : []), ...(Array.isArray(checked) ? checked : [])], sent),
+          badRow(
+            rowNo,
+            [...(control ? [control] : []), ...(Array.isArray(checked) ? checked : [])],
+            sent,
+            certnoColumn,
+          ),
         );
         // A person named in a bad row has not left the ledger: staged so that their spells are not ended.
-        const certno = cellText(cells[staged.columns.indexOf('certno')]).toUpperCase();
+        const certno = cellText(cells[certnoColumn]).toUpperCase();
         if (/^\d{17}[\dX]$/.test(certno)) {
-          batch += copyLine([rowNo, false, certno, null, null, null, null, null, null, null, null]);
+          batch += copyLine([rowNo, false, key.index(certno), null, null, null, null, null, null, null, null, null]);
         }
       } else {
         staged.good++;
-        batch += stagedLine(checked);
+        good.push(checked);
       }
-      if (batch.length > 1 << 16) await flush();
+      if (good.length >= 1024 || batch.length > 1 << 16) await flush();
       if (staged.total % 10_000 === 0) request.onProgress?.({ phase: 'reading', rows: staged.total });
     }
     if (!staged.columns && !staged.fileProblem) {
@@ -218,11 +247,13 @@ async function stage(client: Queryable, bytes: Buffer, request: ImportRequest, r
   return staged;
 }
 
-function stagedLine(row: LedgerRow): string {
+/** A good row, with its ID number's index and sealed form (for a person the merge creates). */
+function stagedLine(row: LedgerRow, { index, sealed }: { index: string; sealed: string }): string {
   return copyLine([
     row.rowNo,
     true,
-    row.certno,
+    index,
+    sealed,
     row.name,
     row.category,
     row.begin,
@@ -238,8 +269,8 @@ function stagedLine(row: LedgerRow): string {
 async function checkAgainstRegister(client: Queryable, staged: Staged): Promise<void> {
   const { rows } = await client.query<Record<string, string | null> & { row_no: number; registered: string }>(
     `update ledger_rows l set good = false from persons p
-      where l.good and p.certno = l.certno and p.psn_name <> l.name
-      returning l.row_no, p.psn_name as registered, l.certno, l.name, l.code as category, to_char(l.begin_date, 'YYYY-MM-DD') as begin,
+      where l.good and p.certno_index = l.certno_index and p.psn_name <> l.name
+      returning l.row_no, p.psn_name as registered, 'sm4:' || l.certno_sm4 as certno, l.name, l.code as category, to_char(l.begin_date, 'YYYY-MM-DD') as begin,
                 to_char(l.end_date, 'YYYY-MM-DD') as "end", l.admdvs, l.township`,
   );
   for (const row of rows) {
@@ -272,7 +303,7 @@ interface Merged {
 async function plan(client: Queryable, request: ImportRequest): Promise<{ ending: number; running: number }> {
   const categories = DEPARTMENTS[request.department].categories as readonly string[];
   await client.query(`create temp table rows_by_person on commit drop as
-      select p.psn_no, l.code, l.begin_date, l.end_date from ledger_rows l join persons p on p.certno = l.certno where l.good`);
+      select p.psn_no, l.code, l.begin_date, l.end_date from ledger_rows l join persons p on p.certno_index = l.certno_index where l.good`);
   await client.query(
     `create temp table latest on commit drop as
       select distinct on (c.psn_no, c.code) c.psn_no, c.code, c.spell_id, c.begin_date, c.end_date
@@ -283,7 +314,7 @@ async function plan(client: Queryable, request: ImportRequest): Promise<{ ending
   );
   // People named only in bad rows: their spells stay as they are.
   await client.query(`create temp table named_in_bad_rows on commit drop as
-      select distinct p.psn_no from ledger_rows l join persons p on p.certno = l.certno where not l.good`);
+      select distinct p.psn_no from ledger_rows l join persons p on p.certno_index = l.certno_index where not l.good`);
   await client.query('analyze rows_by_person; analyze latest; analyze named_in_bad_rows');
   // Running on the ledger's date, not on the ledger any more, not named in a bad row.
   await client.query(
@@ -312,21 +343,22 @@ async function merge(client: Queryable, request: ImportRequest, importId: number
   // New persons, and their rows for the statements below.
   const created = await client.query<{ persons: number }>(
     `with created as (
-       insert into persons (psn_no, certno, psn_name, gend, brdy, admdvs, township)
-       select 'P' || admdvs || 'L' || lpad(nextval('psn_seq')::text, 9, '0'), certno, name, gend, brdy, admdvs, township
-         from (select distinct on (certno) * from ledger_rows where good order by certno, row_no) l
-        where not exists (select 1 from persons p where p.certno = l.certno)
-       returning psn_no, certno),
+       insert into persons (psn_no, certno_index, certno_sm4, psn_name, gend, brdy, admdvs, township)
+       select 'P' || admdvs || 'L' || lpad(nextval('psn_seq')::text, 9, '0'), certno_index, certno_sm4, name, gend, brdy, admdvs, township
+         from (select distinct on (certno_index) * from ledger_rows where good order by certno_index, row_no) l
+        where not exists (select 1 from persons p where p.certno_index = l.certno_index)
+       returning psn_no, certno_index),
      added as (
        insert into rows_by_person (psn_no, code, begin_date, end_date)
-       select c.psn_no, l.code, l.begin_date, l.end_date from created c join ledger_rows l on l.certno = c.certno where l.good)
+       select c.psn_no, l.code, l.begin_date, l.end_date from created c join ledger_rows l on l.certno_index = c.certno_index where l.good)
      select count(*)::int as persons from created`,
   );
   const personsCreated = created.rows[0]!.persons;
   await client.query(
     `update persons p set township = l.township
-       from (select distinct on (certno) certno, township from ledger_rows where good and township <> '' order by certno, row_no) l
-      where p.certno = l.certno and p.township <> l.township`,
+       from (select distinct on (certno_index) certno_index, township from ledger_rows
+              where good and township <> '' order by certno_index, row_no) l
+      where p.certno_index = l.certno_index and p.township <> l.township`,
   );
   await client.query('analyze rows_by_person');
   const count = async (sql: string, values: unknown[] = []): Promise<number> =>
@@ -504,9 +536,12 @@ export async function importLedger(pool: Pool, bytes: Buffer, request: ImportReq
   let staged: Staged | undefined;
   let massEnd: { ending: number; running: number } | undefined;
   try {
+    // This connection is the import's own: its temporary tables (a million staged rows with their ID numbers' index
+    // and sealed form are some 250 MB) are kept in memory rather than written out and read back.
+    await client.query("set temp_buffers = '256MB'");
     await client.query('begin');
-    await client.query(`create temp table ledger_rows (row_no integer, good boolean, certno text, name text, code text,
-        begin_date date, end_date date, admdvs text, township text, gend text, brdy date) on commit drop`);
+    await client.query(`create temp table ledger_rows (row_no integer, good boolean, certno_index text collate "C", certno_sm4 text,
+        name text, code text, begin_date date, end_date date, admdvs text, township text, gend text, brdy date) on commit drop`);
     staged = await stage(client, bytes, request, regions);
     if (!staged.fileProblem) await checkAgainstRegister(client, staged);
     if (!staged.fileProblem && !(request.mode === 'atomic' && staged.problems.length > 0) && staged.good > 0) {
@@ -545,7 +580,7 @@ export async function importLedger(pool: Pool, bytes: Buffer, request: ImportReq
         goodRows: staged.good,
         badRows: staged.problems.length,
         ...merged,
-        problems: staged.problems,
+        problems: staged.problems.map(shownBadRow),
         header: staged.header,
         resettlements,
       };
@@ -577,7 +612,7 @@ export async function importLedger(pool: Pool, bytes: Buffer, request: ImportReq
     goodRows: refused.good,
     badRows: refused.problems.length,
     ...empty,
-    problems: refused.problems,
+    problems: refused.problems.map(shownBadRow),
     header: refused.header,
     resettlements: [],
   };

@@ -2,8 +2,10 @@
  * Departments' ledgers imported into the real database through the console API: real XLSX and CSV files, good,
  * bad, imported twice, and a month later with people gone, changed and new.
  */
+import { maskIdNumber } from '@sanbao/core';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { certnoIndex } from '../security/identity.js';
 import { counts, createWorld, idNumber, PEOPLE, signIn, type World } from '../test-support/world.js';
 
 let world: World;
@@ -51,8 +53,8 @@ async function spellsOf(certno: string): Promise<Spell[]> {
   const { rows } = await world.pool.query<Spell>(
     `select c.code, to_char(c.begin_date, 'YYYY-MM-DD') as begin, to_char(c.end_date, 'YYYY-MM-DD') as "end"
        from person_categories c join persons p using (psn_no)
-      where p.certno = $1 and c.source_dept = 'civil_affairs' order by c.begin_date, c.spell_id`,
-    [certno],
+      where p.certno_index = $1 and c.source_dept = 'civil_affairs' order by c.begin_date, c.spell_id`,
+    [certnoIndex(certno)],
   );
   return rows;
 }
@@ -104,8 +106,8 @@ describe('a civil-affairs ledger, month by month', () => {
       spells_ended: 0,
     });
     const a = await world.pool.query(
-      "select psn_name, gend, to_char(brdy, 'YYYY-MM-DD') as brdy, admdvs, township from persons where certno = $1",
-      [A.certno],
+      "select psn_name, gend, to_char(brdy, 'YYYY-MM-DD') as brdy, admdvs, township from persons where certno_index = $1",
+      [certnoIndex(A.certno)],
     );
     expect(a.rows[0]).toEqual({
       psn_name: A.name,
@@ -222,7 +224,7 @@ describe('bad files', () => {
       5,
       'NAME_MISMATCH',
       '姓名“李健国”与参保登记的姓名“李建国”不一致',
-      PEOPLE.ordinary.certno,
+      maskIdNumber(PEOPLE.ordinary.certno),
       '李健国',
     ]);
   });

@@ -1,5 +1,6 @@
 /** The XLSX files of the ledger exchange: each department's template, and the report of a file's bad rows. */
 import { CATEGORY_NAMES, DEPARTMENTS, LEDGER_COLUMNS, type CategoryCode, type Department } from '@sanbao/core';
+import { maskIdNumbers } from '../security/identity.js';
 import { workbookXlsx } from '../xlsx.js';
 import type { BadRow } from './import.js';
 
@@ -42,7 +43,7 @@ export function templateCsv(): Buffer {
   return Buffer.from(`\uFEFF${LEDGER_COLUMNS.map((column) => column.header).join(',')}\r\n`, 'utf8');
 }
 
-/** The bad rows with their reasons first and the cells as sent. */
+/** The bad rows with their reasons first and the cells as sent, ID numbers masked (whether given clear or sealed). */
 export function errorReportXlsx(header: readonly string[], problems: readonly BadRow[]): Promise<Buffer> {
   return workbookXlsx([
     {
@@ -53,7 +54,12 @@ export function errorReportXlsx(header: readonly string[], problems: readonly Ba
         { header: '错误原因', width: 60 },
         ...header.map((text) => ({ header: text, width: 16, text: true })),
       ],
-      rows: problems.map((problem) => [problem.rowNo, problem.codes.join('、'), problem.reasons, ...problem.cells]),
+      rows: problems.map((problem) => [
+        problem.rowNo,
+        problem.codes.join('、'),
+        problem.reasons,
+        ...problem.cells.map(maskIdNumbers),
+      ]),
     },
   ]);
 }

@@ -30,6 +30,7 @@ import {
 import type { PoolClient } from '../db/pool.js';
 import type { HandlerResult, HisContext } from '../his/context.js';
 import { chinaDateTime, HisError } from '../his/protocol.js';
+import { openCertno } from '../security/identity.js';
 import { lowerWarning, redCrossing } from '../warnings/immediate.js';
 import { levelChangeQuery } from '../warnings/levels.js';
 import { findPerson, lockEncounter, requireStatus, type EncounterRow, type PersonRow } from '../store.js';
@@ -302,7 +303,7 @@ async function loadForSettlement(
   const { rows } = await context.client.query<Loaded>({
     name: 'settlement-load',
     text: `select e.psn_no, e.mdtrt_id, e.fixmedins_code, e.med_type, e.insutype, e.begntime, e.endtime, e.status, e.dise_codg, e.chronic_scheme, e.referral, e.ipt_otp_no,
-            json_build_object('psn_no', p.psn_no, 'certno', p.certno, 'psn_name', p.psn_name, 'gend', p.gend, 'brdy', p.brdy, 'admdvs', p.admdvs,
+            json_build_object('psn_no', p.psn_no, 'certno', p.certno_sm4, 'psn_name', p.psn_name, 'gend', p.gend, 'brdy', p.brdy, 'admdvs', p.admdvs,
                               'township', p.township, 'supplementary', p.supplementary, 'policy_id', r.policy_id) as person,
             exists (select 1 from enrollments n where n.psn_no = e.psn_no and n.insutype = e.insutype and n.begin_date <= $3::date and n.end_date >= $3::date) as covered,
             (select coalesce(json_agg(json_build_object('code', c.code, 'begin', c.begin_date, 'end', c.end_date) order by c.begin_date, c.spell_id), '[]')
@@ -321,6 +322,8 @@ async function loadForSettlement(
   if (!loaded) throw new HisError('ENCOUNTER_NOT_FOUND', `人员 ${request.psnNo} 没有就诊ID ${request.mdtrtId}`);
   if (loaded.fixmedins_code !== context.institution.fixmedins_code)
     throw new HisError('FORBIDDEN', `就诊 ${request.mdtrtId} 属于其他定点医药机构`);
+  // Read sealed (certno_sm4): setlinfo carries the number in clear to the institution that settles.
+  loaded.person.certno = openCertno(loaded.person.certno);
   return loaded;
 }
 

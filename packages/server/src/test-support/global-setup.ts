@@ -7,6 +7,8 @@ import { startEmbeddedPostgres } from '../db/embedded.js';
 import { migrate } from '../db/migrate.js';
 import { createPool } from '../db/pool.js';
 import { freePort } from '../net.js';
+import { protectIdentities } from '../security/protect.js';
+import { useTestIdentityKey } from './identity-key.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -25,7 +27,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const folder = mkdtempSync(join(tmpdir(), 'sanbao-test-pg-'));
   const database = await startEmbeddedPostgres(folder, await freePort());
   const pool = createPool(database.url, 2);
+  useTestIdentityKey();
   await migrate(pool);
+  // As the platform does after migrating: the template (and so every test database) knows the test key.
+  await protectIdentities(pool);
   await pool.end();
   project.provide('templateUrl', database.url);
   project.provide('databaseUrlPattern', database.urlFor('{database}'));

@@ -11,6 +11,12 @@ import { createUser, type User } from '../console/auth.js';
 import { createPool, type Pool } from '../db/pool.js';
 import { sealSecret } from '../his/credentials.js';
 import { PolicyRegistry } from '../policies.js';
+import { openCertno } from '../security/identity.js';
+import { insertPersons } from '../store.js';
+import { useTestIdentityKey } from './identity-key.js';
+
+// Every test file that makes a world seals and indexes ID numbers with the test key, as its template database does.
+useTestIdentityKey();
 
 export const NOW = new Date('2026-06-15T02:00:00Z');
 export const TODAY = '2026-06-15';
@@ -78,14 +84,10 @@ export async function seedWorld(pool: Pool): Promise<void> {
     "insert into institutions (fixmedins_code, name, level, admdvs, secret_hmac_sm3) values ($1, '谯城区人民医院', 'county', '341602', $2), ($3, '古井镇卫生院', 'township', '341602', $4)",
     [COUNTY.code, sealSecret(COUNTY.secret), TOWNSHIP.code, sealSecret(TOWNSHIP.secret)],
   );
-  for (const person of Object.values(PEOPLE)) {
-    const birth = `${person.certno.slice(6, 10)}-${person.certno.slice(10, 12)}-${person.certno.slice(12, 14)}`;
-    const gend = Number(person.certno.charAt(16)) % 2 === 1 ? '1' : '2';
-    await pool.query(
-      "insert into persons (psn_no, certno, psn_name, gend, brdy, admdvs, township) values ($1, $2, $3, $4, $5, '341602', '古井镇')",
-      [person.psnNo, person.certno, person.name, gend, birth],
-    );
-  }
+  await insertPersons(
+    pool,
+    Object.values(PEOPLE).map((person) => ({ ...person, admdvs: '341602', township: '古井镇' })),
+  );
   await pool.query(
     "insert into person_categories (psn_no, code, begin_date, source_dept) values ('P001', 'subsistence_allowance', '2025-03-01', '民政')",
   );
@@ -169,10 +171,12 @@ export async function counts(pool: Pool): Promise<Record<string, number>> {
   return result;
 }
 
-/** The ID number a person presents at the counter (their voucher, type 02). */
+/** The ID number a person presents at the counter (their voucher, type 02): opened from the register. */
 export async function certnoOf(world: World, psnNo: string): Promise<string> {
-  const { rows } = await world.pool.query<{ certno: string }>('select certno from persons where psn_no = $1', [psnNo]);
-  return rows[0]?.certno ?? '';
+  const { rows } = await world.pool.query<{ certno_sm4: string }>('select certno_sm4 from persons where psn_no = $1', [
+    psnNo,
+  ]);
+  return rows[0] ? openCertno(rows[0].certno_sm4) : '';
 }
 
 /** 2201: registers an outpatient visit and returns its mdtrt_id. */
@@ -220,19 +224,11 @@ export async function seedGuanxian(
     "insert into institutions (fixmedins_code, name, level, admdvs, secret_hmac_sm3) values ($1, '冠县人民医院', 'county', '371525', $2)",
     [GUANXIAN.code, sealSecret(GUANXIAN.secret)],
   );
+  await insertPersons(
+    world.pool,
+    persons.map((person) => ({ ...person, admdvs: '371525' })),
+  );
   for (const person of persons) {
-    const birth = `${person.certno.slice(6, 10)}-${person.certno.slice(10, 12)}-${person.certno.slice(12, 14)}`;
-    await world.pool.query(
-      "insert into persons (psn_no, certno, psn_name, gend, brdy, admdvs, township) values ($1, $2, $3, $4, $5, '371525', $6)",
-      [
-        person.psnNo,
-        person.certno,
-        person.name,
-        Number(person.certno.charAt(16)) % 2 === 1 ? '1' : '2',
-        birth,
-        person.township,
-      ],
-    );
     await world.pool.query(
       "insert into enrollments (psn_no, year, begin_date, end_date) values ($1, 2026, '2026-01-01', '2026-12-31')",
       [person.psnNo],

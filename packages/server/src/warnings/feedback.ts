@@ -4,11 +4,12 @@
  * "sent". A level fed back at once gets a batch whenever a township has a new one. A batch keeps its rows as they
  * were, so its workbook is the one that was sent, whenever it is downloaded.
  */
-import { departmentName, maskIdNumber, WARNING_LEVEL_NAMES, WARNING_STATUSES, yearOf } from '@sanbao/core';
+import { departmentName, WARNING_LEVEL_NAMES, WARNING_STATUSES, yearOf } from '@sanbao/core';
 import type { WarningStatus } from '@sanbao/core';
 import { groupBy } from '../collections.js';
 import { inTransaction, type Pool } from '../db/pool.js';
 import { chinaDateTime } from '../his/protocol.js';
+import { maskedCertno } from '../security/identity.js';
 import { workbookXlsx, type Sheet } from '../xlsx.js';
 
 export type FedLevel = 'blue' | 'yellow' | 'red';
@@ -114,7 +115,7 @@ export async function batchWorkbook(pool: Pool, batch: BatchRow): Promise<Buffer
   const { rows } = await pool.query<{
     psn_no: string;
     psn_name: string;
-    certno: string;
+    certno_sm4: string;
     gend: string;
     year: number;
     amount: string;
@@ -123,7 +124,7 @@ export async function batchWorkbook(pool: Pool, batch: BatchRow): Promise<Buffer
     population: string;
     raised_at: Date;
   }>(
-    `select i.psn_no, p.psn_name, p.certno, p.gend, i.year, i.amount, i.status, i.is_new, w.population, w.raised_at
+    `select i.psn_no, p.psn_name, p.certno_sm4, p.gend, i.year, i.amount, i.status, i.is_new, w.population, w.raised_at
        from feedback_items i join persons p on p.psn_no = i.psn_no join warnings w on w.psn_no = i.psn_no and w.year = i.year
       where i.batch_id = $1 order by i.is_new desc, i.amount desc, i.psn_no`,
     [batch.batch_id],
@@ -152,7 +153,7 @@ export async function batchWorkbook(pool: Pool, batch: BatchRow): Promise<Buffer
       row.is_new ? '是' : '',
       row.psn_no,
       row.psn_name,
-      maskIdNumber(row.certno),
+      maskedCertno(row.certno_sm4),
       row.gend === '1' ? '男' : '女',
       row.year,
       row.population,

@@ -7,7 +7,6 @@ import {
   CADENCE_NAMES,
   DEPARTMENT_CODES,
   departmentName,
-  maskIdNumber,
   nextStatuses,
   refuseTransition,
   WARNING_LEVEL_NAMES,
@@ -28,6 +27,7 @@ import { paging, parse, region, year } from '../console/parse.js';
 import { inScope, requireRegionInScope, warningInScope, warningScopeValues } from '../console/scope.js';
 import { chinaDate, chinaDateTime } from '../his/protocol.js';
 import type { PolicyRegistry } from '../policies.js';
+import { maskedCertno } from '../security/identity.js';
 import { sendXlsx, workbookXlsx } from '../xlsx.js';
 import { recordStep } from './actions.js';
 import { batchWorkbook, type BatchRow } from './feedback.js';
@@ -39,6 +39,7 @@ const page = paging(500);
 interface WarningRow {
   psn_no: string;
   psn_name: string;
+  /** Sealed (persons.certno_sm4): shown masked. */
   certno: string;
   year: number;
   level: WarningLevel;
@@ -57,7 +58,7 @@ interface WarningRow {
 function present(row: WarningRow): Record<string, unknown> {
   return {
     ...row,
-    certno: maskIdNumber(row.certno),
+    certno: maskedCertno(row.certno),
     amount: Number(row.amount),
     level_name: WARNING_LEVEL_NAMES[row.level],
     status_name: WARNING_STATUSES[row.status],
@@ -65,7 +66,7 @@ function present(row: WarningRow): Record<string, unknown> {
   };
 }
 
-const WARNING_COLUMNS = `w.psn_no, p.psn_name, p.certno, w.year, w.level, w.population, w.amount, w.admdvs, r.name as county, w.township,
+const WARNING_COLUMNS = `w.psn_no, p.psn_name, p.certno_sm4 as certno, w.year, w.level, w.population, w.amount, w.admdvs, r.name as county, w.township,
   w.department, w.status, to_char(w.feedback_due, 'YYYY-MM-DD') as feedback_due, w.raised_at, w.level_at`;
 const WARNING_FROM = 'warnings w join persons p on p.psn_no = w.psn_no join regions r on r.admdvs = w.admdvs';
 
@@ -386,7 +387,7 @@ function ledgerWorkbook(rows: readonly WarningRow[]): Promise<Buffer> {
         row.township,
         row.psn_no,
         row.psn_name,
-        maskIdNumber(row.certno),
+        maskedCertno(row.certno),
         row.population,
         WARNING_LEVEL_NAMES[row.level],
         Number(row.amount),

@@ -4,8 +4,9 @@
  * fails or is down is tried again later, at growing intervals up to an hour, until it accepts: nothing is dropped.
  */
 import { createHmac } from 'node:crypto';
-import { departmentName, formatYuan, maskIdNumber, WARNING_LEVEL_NAMES, type WarningLevel } from '@sanbao/core';
+import { departmentName, formatYuan, WARNING_LEVEL_NAMES, type WarningLevel } from '@sanbao/core';
 import type { Pool } from '../db/pool.js';
+import { maskedCertno } from '../security/identity.js';
 
 export interface DispatchOptions {
   now: Date;
@@ -40,7 +41,7 @@ interface Leased {
   secret: string;
   psn_no: string;
   psn_name: string;
-  certno: string;
+  certno_sm4: string;
   year: number;
   event_data: {
     level: WarningLevel;
@@ -63,7 +64,7 @@ export function deliveryBody(row: Leased): string {
     delivery_id: row.delivery_id,
     psn_no: row.psn_no,
     psn_name: row.psn_name,
-    certno: maskIdNumber(row.certno),
+    certno: maskedCertno(row.certno_sm4),
     year: row.year,
     level: data.level,
     level_name: WARNING_LEVEL_NAMES[data.level],
@@ -87,7 +88,7 @@ export async function dispatchWebhooks(pool: Pool, options: DispatchOptions): Pr
                                where delivered_at is null and next_attempt_at <= $1
                                order by next_attempt_at limit $3 for update skip locked)
        returning o.*)
-     select l.delivery_id, l.event, l.attempts, l.psn_no, l.year, l.event_data, e.url, e.secret, p.psn_name, p.certno
+     select l.delivery_id, l.event, l.attempts, l.psn_no, l.year, l.event_data, e.url, e.secret, p.psn_name, p.certno_sm4
        from leased l join webhook_endpoints e using (endpoint_id) join persons p on p.psn_no = l.psn_no
       order by l.delivery_id`,
     [options.now, LEASE_SECONDS, options.limit ?? 50],

@@ -1,0 +1,342 @@
+/**
+ * ID numbers (身份证号码) at rest, as 商用密码应用安全性评估 expects: sealed with SM4 (GB/T 32907), found through an
+ * HMAC-SM3 index (GB/T 32905), never stored in clear.
+ *
+ * One 32-byte key, the ID key, from SANBAO_ID_KEY (64 hex digits) or, for the embedded database, a file generated
+ * once in the data folder (`id-key.secret`, owner-only). Subkeys are derived from it with HMAC-SM3, one per use:
+ *
+ * - index: `certnoIndex(certno)` = HMAC-SM3(index key, certno upper-cased), its first 128 bits in hex. Equal
+ *   numbers give equal indexes, so it is what persons are looked up and kept unique by; without the key it cannot be
+ *   computed from a guess.
+ * - sealing: `sealCertno(certno)` = `v1:<iv>:<ciphertext>:<tag>` (hex): SM4-CTR under the encryption key with a
+ *   random 16-byte IV per value; the tag is the number's index, the HMAC-SM3 of the plaintext (encrypt-and-MAC: the
+ *   tag tells only what the index column tells anyway, that two values hold the same number, and a row's index and
+ *   tag come from one HMAC, which keeps a million-row ledger import fast). Two sealings of one number differ;
+ *   `openCertno` decrypts, recomputes the HMAC and refuses a value whose tag does not match (another key, a changed
+ *   byte) instead of returning garbage.
+ * - message digests: `messageDigest(text)`, HMAC-SM3 under its own key, recognises a resent HIS message.
+ * - fingerprint: kept in the database (table identity_key): a platform started with another key refuses to start.
+ *
+ * The key is loaded once per process, at start (platform, CLI, benchmarks, test set-up), and installed here with
+ * `useIdentityKey`: the functions above are called from deep inside HIS transactions, ledger imports, reports and the
+ * demo, and a process has one key, so it is held in this one place instead of being passed through every call. A
+ * call before a key is installed throws. Rotation is not supported yet (docs/OPERATIONS.md).
+ */
+import { createCipheriv, createHmac, randomBytes, randomFillSync, timingSafeEqual, type Cipher } from 'node:crypto';
+import {
+  chmodSync,
+  closeSync,
+  fsyncSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
+import { maskIdNumber } from '@sanbao/core';
+
+/** The environment variable holding the ID key: 64 hex digits (32 bytes). */
+export const ID_KEY_VARIABLE = 'SANBAO_ID_KEY';
+/** The file of the embedded database's data folder the key is generated into when the variable is unset. */
+export const ID_KEY_FILE = 'id-key.secret';
+
+const VERSION = 'v1';
+const SEALED = /^v1:([0-9a-f]{32}):([0-9a-f]*):([0-9a-f]{32})$/;
+/** Index and tag: HMAC-SM3 cut to its first 128 bits (as HMAC allows), in hex: half the width to store and index. */
+const MAC_HEX = 32;
+
+/** Random IVs, taken 16 bytes at a time from a buffer refilled by the CSPRNG (one call per 256 IVs, not per IV). */
+let randomPool = Buffer.alloc(0);
+let randomAt = 0;
+function freshIv(): Buffer {
+  if (randomAt + 16 > randomPool.length) {
+    randomPool = randomFillSync(Buffer.alloc(4096));
+    randomAt = 0;
+  }
+  // A view: the pool is replaced when used up, never written again.
+  const iv = randomPool.subarray(randomAt, randomAt + 16);
+  randomAt += 16;
+  return iv;
+}
+
+export class IdentityKeyError extends Error {
+  override name = 'IdentityKeyError';
+}
+
+/** The ID key and its subkeys. */
+export class IdentityKey {
+  /**
+   * SM4 in ECB mode without padding, used only to encrypt counter blocks: the key stream of CTR mode (NIST SP
+   * 800-38A, the counter a 128-bit big-endian integer, as OpenSSL's sm4-ctr). One cipher serves every value instead
+   * of a new one per value, which costs more than the encryption itself; identity.test.ts checks it against sm4-ctr.
+   */
+  private readonly keyStream: Cipher;
+  private readonly indexKey: Buffer;
+  private readonly digestKey: Buffer;
+  /** HMAC-SM3 of a fixed label: tells keys apart without revealing them. */
+  readonly fingerprint: string;
+
+  private constructor(master: Buffer) {
+    const derive = (label: string): Buffer => createHmac('sm3', master).update(`sanbao:${label}`).digest();
+    this.keyStream = createCipheriv('sm4-ecb', derive('certno-sm4').subarray(0, 16), null).setAutoPadding(false);
+    this.indexKey = derive('certno-index');
+    this.digestKey = derive('message-digest');
+    this.fingerprint = derive('fingerprint').toString('hex');
+  }
+
+  /** The key written as 64 hex digits; throws IdentityKeyError on anything else. */
+  static fromHex(hex: string): IdentityKey {
+    const text = hex.trim();
+    if (!/^[0-9a-fA-F]{64}$/.test(text))
+      throw new IdentityKeyError(
+        `${ID_KEY_VARIABLE} 应为 64 位十六进制字符（32 字节），例如 openssl rand -hex 32 的输出`,
+      );
+    return new IdentityKey(Buffer.from(text, 'hex'));
+  }
+
+  /** A new random key, as 64 hex digits. */
+  static generateHex(): string {
+    return randomBytes(32).toString('hex');
+  }
+
+  /** HMAC-SM3 under the index key of the text upper-cased, its first 128 bits in hex: an index, a sealed value's tag. */
+  private mac(text: string): string {
+    return createHmac('sm3', this.indexKey).update(text.toUpperCase(), 'utf8').digest('hex').slice(0, MAC_HEX);
+  }
+
+  index(certno: string): string {
+    return this.mac(certno);
+  }
+
+  /**
+   * SM4-CTR of several values, each with its IV: each value XORed with the encryption of iv, iv + 1, … (encrypting and
+   * decrypting alike); the counter blocks of all of them encrypted in one call.
+   */
+  private ctr(ivs: readonly Buffer[], data: readonly Buffer[]): Buffer[] {
+    const blocks = data.map((value) => Math.ceil(value.length / 16));
+    const counters = Buffer.allocUnsafe(blocks.reduce((sum, n) => sum + n, 0) * 16);
+    let offset = 0;
+    data.forEach((_, k) => {
+      for (let block = 0; block < blocks[k]!; block++, offset += 16) {
+        ivs[k]!.copy(counters, offset);
+        for (let at = offset + 15, carry = block; carry > 0 && at >= offset; at--) {
+          const sum = counters[at]! + carry;
+          counters[at] = sum & 0xff;
+          carry = sum >>> 8;
+        }
+      }
+    });
+    const stream = this.keyStream.update(counters);
+    offset = 0;
+    return data.map((value, k) => {
+      const out = Buffer.allocUnsafe(value.length);
+      for (let i = 0; i < value.length; i++) out[i] = value[i]! ^ stream[offset + i]!;
+      offset += blocks[k]! * 16;
+      return out;
+    });
+  }
+
+  /** Numbers' indexes and sealed forms, one HMAC each and the encryption of them all at once. */
+  protectMany(certnos: readonly string[]): { index: string; sealed: string }[] {
+    const ivs = certnos.map(() => freshIv());
+    const ciphertexts = this.ctr(
+      ivs,
+      certnos.map((certno) => Buffer.from(certno, 'utf8')),
+    );
+    return certnos.map((certno, k) => {
+      const index = this.mac(certno);
+      return { index, sealed: `${VERSION}:${ivs[k]!.toString('hex')}:${ciphertexts[k]!.toString('hex')}:${index}` };
+    });
+  }
+
+  /** A number's index and its sealed form, from one HMAC. */
+  protect(certno: string): { index: string; sealed: string } {
+    return this.protectMany([certno])[0]!;
+  }
+
+  seal(text: string): string {
+    return this.protect(text).sealed;
+  }
+
+  open(sealed: string): string {
+    const parts = SEALED.exec(sealed);
+    if (!parts) throw new IdentityKeyError('身份证号码密文格式不正确');
+    const text = this.ctr([Buffer.from(parts[1]!, 'hex')], [Buffer.from(parts[2]!, 'hex')])[0]!.toString('utf8');
+    if (!timingSafeEqual(Buffer.from(this.mac(text)), Buffer.from(parts[3]!)))
+      throw new IdentityKeyError('身份证号码密文校验失败：密钥不符或密文已被改动');
+    return text;
+  }
+
+  digest(text: string): string {
+    return createHmac('sm3', this.digestKey).update(text, 'utf8').digest('hex');
+  }
+}
+
+let installed: IdentityKey | undefined;
+
+/** Installs the process's ID key (at start, once; a test may install its own). */
+export function useIdentityKey(key: IdentityKey): void {
+  installed = key;
+}
+
+/** The installed ID key; throws when none was installed. */
+export function identityKey(): IdentityKey {
+  if (!installed) throw new IdentityKeyError('身份证号码密钥未载入（启动时应先调用 useIdentityKey）');
+  return installed;
+}
+
+/** HMAC-SM3 index of an ID number (upper-cased first), hex: what persons are looked up and kept unique by. */
+export const certnoIndex = (certno: string): string => identityKey().index(certno);
+/** An ID number sealed with SM4 (random IV, HMAC-SM3 tag): `v1:<iv>:<ciphertext>:<tag>`. */
+export const sealCertno = (certno: string): string => identityKey().seal(certno);
+/** The ID number of a sealed value; throws IdentityKeyError when the tag does not verify. */
+export const openCertno = (sealed: string): string => identityKey().open(sealed);
+/** The masked ID number of a sealed value (341602********1238), for lists, reports and exports. */
+export const maskedCertno = (sealed: string): string => maskIdNumber(openCertno(sealed));
+/** Keyed digest (HMAC-SM3) of a text, e.g. a HIS message's content. */
+export const messageDigest = (text: string): string => identityKey().digest(text);
+
+/** An 18-character GB 11643-looking number standing on its own (not inside a longer run of letters and digits). */
+export const ID_NUMBER = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g;
+const HOLDS_ID_NUMBER = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/;
+const SEALED_ID = /sm4:(v1:[0-9a-f]{32}:[0-9a-f]*:[0-9a-f]{32})/g;
+
+/**
+ * A text with every ID-number-looking part replaced by `sm4:<sealed>`. The replacement holds only [0-9a-f:v]:
+ * inside a JSON string it needs no escaping; and sealing twice changes nothing more (no part of a sealed value is a
+ * standalone 18-character run).
+ */
+export function sealIdNumbers(text: string): string {
+  if (!HOLDS_ID_NUMBER.test(text)) return text;
+  const key = identityKey();
+  return text.replace(ID_NUMBER, (id) => `sm4:${key.seal(id)}`);
+}
+
+/**
+ * A JSON document (as text) with the ID numbers in its strings and keys sealed (sealIdNumbers); a number whose digits
+ * look like one (an ID sent as a JSON number) becomes the string of its sealed digits. The document stays valid JSON.
+ */
+export function sealIdNumbersInJson(json: string): string {
+  if (!HOLDS_ID_NUMBER.test(json)) return json;
+  const walk = (value: unknown): unknown => {
+    if (typeof value === 'string') return sealIdNumbers(value);
+    if (typeof value === 'number') return HOLDS_ID_NUMBER.test(String(value)) ? sealIdNumbers(String(value)) : value;
+    if (Array.isArray(value)) return value.map(walk);
+    if (value !== null && typeof value === 'object')
+      return Object.fromEntries(Object.entries(value).map(([name, item]) => [sealIdNumbers(name), walk(item)]));
+    return value;
+  };
+  return JSON.stringify(walk(JSON.parse(json)));
+}
+
+/**
+ * The reverse of sealIdNumbers (and of sealIdNumbersInJson, but for numbers): each `sm4:<sealed>` opened again; one
+ * that does not open is left as it is.
+ */
+export function openIdNumbers(text: string): string {
+  if (!text.includes('sm4:v1:')) return text;
+  const key = identityKey();
+  return text.replace(SEALED_ID, (whole, sealed: string) => {
+    try {
+      return key.open(sealed);
+    } catch {
+      return whole;
+    }
+  });
+}
+
+/** A text with each ID number in it shown masked (341602********1238): clear ones, and whatever was sealed. */
+export function maskIdNumbers(text: string): string {
+  const opened = text.includes('sm4:v1:')
+    ? text.replace(SEALED_ID, (whole, sealed: string) => {
+        try {
+          return maskIdNumber(identityKey().open(sealed));
+        } catch {
+          return whole;
+        }
+      })
+    : text;
+  return opened.replace(ID_NUMBER, (id) => maskIdNumber(id));
+}
+
+/** The key file's content, if there is the file; a file readable by others is made owner-only first. */
+function readKeyFile(file: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+  return text;
+}
+
+/**
+ * A new key in a new owner-only file, on disk before it is used: written aside and linked into place, so it is never
+ * half-written and a file another process made meanwhile is kept (as db/embedded.ts writes its password files).
+ */
+function createKeyFile(file: string): string {
+  mkdirSync(dirname(file), { recursive: true });
+  const aside = `${file}.${process.pid}.tmp`;
+  const descriptor = openSync(aside, 'w', 0o600);
+  try {
+    writeSync(descriptor, `${IdentityKey.generateHex()}\n`);
+    fsyncSync(descriptor);
+  } finally {
+    closeSync(descriptor);
+  }
+  try {
+    linkSync(aside, file);
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'EEXIST') throw error;
+  } finally {
+    rmSync(aside, { force: true });
+  }
+  const folder = openSync(dirname(file), 'r');
+  try {
+    fsyncSync(folder);
+  } finally {
+    closeSync(folder);
+  }
+  return readKeyFile(file)!;
+}
+
+export interface LoadedIdentityKey {
+  key: IdentityKey;
+  /** Where it came from: the variable, the data folder's file, or a file generated now. */
+  source: 'environment' | 'file' | 'generated';
+  /** The key file, for the two last. */
+  file?: string;
+}
+
+/**
+ * The ID key for a start: SANBAO_ID_KEY when set; otherwise, with the embedded database (no DATABASE_URL), the key
+ * file of its data folder, generated on first use. With an external database and no key it refuses (IdentityKeyError,
+ * in Chinese): a key generated on one machine would not be the one of the data.
+ */
+export function loadIdentityKey(config: {
+  idKey?: string | undefined;
+  databaseUrl: string | undefined;
+  dataDir: string;
+}): LoadedIdentityKey {
+  if (config.idKey !== undefined) return { key: IdentityKey.fromHex(config.idKey), source: 'environment' };
+  if (config.databaseUrl !== undefined)
+    throw new IdentityKeyError(
+      `使用外部数据库（DATABASE_URL）时必须设置 ${ID_KEY_VARIABLE}：身份证号码加密与索引的密钥，64 位十六进制字符（32 字节，可用 openssl rand -hex 32 生成）。` +
+        '密钥须随数据一并备份、与数据分开保管；丢失后已存储的身份证号码无法解密',
+    );
+  const file = join(config.dataDir, ID_KEY_FILE);
+  const existing = readKeyFile(file);
+  if (existing !== undefined) {
+    try {
+      return { key: IdentityKey.fromHex(existing), source: 'file', file };
+    } catch {
+      throw new IdentityKeyError(`身份证号码密钥文件 ${file} 内容不正确：应为 64 位十六进制字符`);
+    }
+  }
+  return { key: IdentityKey.fromHex(createKeyFile(file)), source: 'generated', file };
+}
