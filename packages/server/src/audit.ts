@@ -1,9 +1,10 @@
 /**
  * The audit log: who did what, with what outcome, in one row per action. It cannot be used to fill the disk or to
- * read ID numbers: every string in a detail is cut to a bounded length and ID numbers in it are masked; refusals of
+ * read ID numbers: every string in a detail is cut to a bounded length and ID numbers in it are hashed; refusals of
  * requests that did not authenticate are counted per day and code, not stored one by one.
  */
 import { maskIdNumber, withoutControlCharacters } from '@sanbao/core';
+import { certnoIndex } from './security/identity.js';
 
 export interface Queryable {
   query(text: string, values: unknown[]): Promise<unknown>;
@@ -21,10 +22,25 @@ export function maskIdNumbersIn(text: string): string {
   return text.replace(ID_NUMBER, (id) => maskIdNumber(id));
 }
 
-/** A detail as it may be stored: bounded strings, bounded collections, ID numbers masked. */
+/**
+ * The text with every ID number replaced by its keyed hash (身份证号#<the first 12 digits of its HMAC-SM3 index>):
+ * an auditor can tell which person it was (persons.certno_index starts with it) but the log cannot give the number
+ * back, as a masked number beside a birth date would. Masked when no ID key is loaded.
+ */
+export function hashIdNumbersIn(text: string): string {
+  return text.replace(ID_NUMBER, (id) => {
+    try {
+      return `身份证号#${certnoIndex(id.toUpperCase()).slice(0, 12)}`;
+    } catch {
+      return maskIdNumber(id);
+    }
+  });
+}
+
+/** A detail as it may be stored: bounded strings, bounded collections, ID numbers hashed. */
 export function boundedDetail(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') {
-    const masked = maskIdNumbersIn(withoutControlCharacters(value));
+    const masked = hashIdNumbersIn(withoutControlCharacters(value));
     return masked.length > AUDIT_TEXT_LIMIT ? `${masked.slice(0, AUDIT_TEXT_LIMIT)}…` : masked;
   }
   if (value === null || typeof value !== 'object') return value;

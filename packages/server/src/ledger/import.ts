@@ -536,9 +536,6 @@ export async function importLedger(pool: Pool, bytes: Buffer, request: ImportReq
   let staged: Staged | undefined;
   let massEnd: { ending: number; running: number } | undefined;
   try {
-    // This connection is the import's own: its temporary tables (a million staged rows with their ID numbers' index
-    // and sealed form are some 250 MB) are kept in memory rather than written out and read back.
-    await client.query("set temp_buffers = '256MB'");
     await client.query('begin');
     await client.query(`create temp table ledger_rows (row_no integer, good boolean, certno_index text collate "C", certno_sm4 text,
         name text, code text, begin_date date, end_date date, admdvs text, township text, gend text, brdy date) on commit drop`);
