@@ -315,13 +315,15 @@ describe('after look-ups, a stay settled, a replay, a ledger and a refusal', () 
     expect(openCertno(created.rows[0]!.certno_sm4)).toBe(NEWCOMER.certno);
   });
 
-  it('a refusal naming an unknown number is audited with the number masked', async () => {
+  it('a refusal naming an unknown number is audited with the number as a keyed hash', async () => {
     const answer = await call(world, envelope('1101', { data: { mdtrt_cert_type: '02', mdtrt_cert_no: STRANGER } }));
     expect(answer).toMatchObject({ infcode: -1, err_code: 'PERSON_NOT_FOUND' });
     const audited = await world.pool.query<{ detail: string }>(
       "select detail::text as detail from audit_log where outcome = 'PERSON_NOT_FOUND'",
     );
-    expect(audited.rows.map((row) => row.detail).join()).toContain(maskIdNumber(STRANGER));
+    const details = audited.rows.map((row) => row.detail).join();
+    expect(details).toContain(`身份证号#${certnoIndex(STRANGER).slice(0, 12)}`);
+    expect(details).not.toContain(maskIdNumber(STRANGER));
   });
 
   it('no table holds any of these ID numbers in clear', async () => {
