@@ -3,7 +3,6 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { findControlCharacter, formatPath, withoutControlCharacters } from '@sanbao/core';
-import { maskIdNumbersIn } from './audit.js';
 import { isDatabaseUnavailable, type Pool } from './db/pool.js';
 import { ApiError } from './console/errors.js';
 import { registerEnrollmentRoutes } from './enrollment/routes.js';
@@ -14,6 +13,7 @@ import { callService, errorReply, TRANSACTIONS } from './his/endpoint.js';
 import type { PolicyRegistry } from './policies.js';
 import { registerWarningRoutes } from './warnings/routes.js';
 import { registerApplicationRoutes } from './applications/routes.js';
+import { maskIdNumbers } from './security/identity.js';
 
 export interface AppOptions {
   pool: Pool;
@@ -82,7 +82,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       serializers: {
         req: (request: { method: string; url: string; ip?: string }) => ({
           method: request.method,
-          url: maskIdNumbersIn(decodeURIComponentSafe(request.url)),
+          url: maskIdNumbers(decodeURIComponentSafe(request.url)),
           remoteAddress: request.ip,
         }),
       },

@@ -4,7 +4,7 @@
  * requests that did not authenticate are counted per day and code, not stored one by one.
  */
 import { maskIdNumber, withoutControlCharacters } from '@sanbao/core';
-import { certnoIndex } from './security/identity.js';
+import { certnoIndex, ID_NUMBER } from './security/identity.js';
 
 export interface Queryable {
   query(text: string, values: unknown[]): Promise<unknown>;
@@ -14,13 +14,6 @@ export interface Queryable {
 export const AUDIT_TEXT_LIMIT = 200;
 /** Most entries kept of an array or object in an audit detail. */
 const AUDIT_ITEMS_LIMIT = 50;
-
-const ID_NUMBER = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g;
-
-/** The text with every ID number in it masked (341602********1238). */
-export function maskIdNumbersIn(text: string): string {
-  return text.replace(ID_NUMBER, (id) => maskIdNumber(id));
-}
 
 /**
  * The text with every ID number replaced by its keyed hash (身份证号#<the first 12 digits of its HMAC-SM3 index>):

@@ -208,6 +208,30 @@ describe('a department certifies only its own categories', () => {
   });
 });
 
+describe('electronic vouchers are issued only for persons in the issuer’s scope, by those who register', () => {
+  it('a reviewer, another township or another county cannot issue one; nothing is stored', async () => {
+    const vouchers = async (): Promise<number> =>
+      Number((await world.pool.query('select count(*) from vouchers')).rows[0].count);
+    const before = await vouchers();
+    expect(await api('gx.review')('POST', `/api/persons/${DIANZI.psnNo}/vouchers`)).toMatchObject({ status: 403 });
+    expect(await api('yanzhuang')('POST', `/api/persons/${DIANZI.psnNo}/vouchers`)).toMatchObject({ status: 404 });
+    const bozhou = consoleApi(
+      world,
+      await signIn(world, {
+        username: 'qc.voucher',
+        display_name: '谯城经办',
+        role: 'operator',
+        scope_admdvs: '341602',
+      }),
+    );
+    expect(await bozhou('POST', `/api/persons/${DIANZI.psnNo}/vouchers`)).toMatchObject({ status: 404 });
+    expect(await vouchers()).toBe(before);
+    // The township's own resident: issued.
+    expect(await api('yanzhuang')('POST', `/api/persons/${YANZHUANG.psnNo}/vouchers`)).toMatchObject({ status: 201 });
+    expect(await vouchers()).toBe(before + 1);
+  });
+});
+
 describe('the clerk registers, the reviewer decides', () => {
   it('nobody but a bureau reviewer decides an application', async () => {
     for (const user of ['gx.clerk', 'gx.rural', 'gx.civil', 'yanzhuang'])

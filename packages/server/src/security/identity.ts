@@ -23,20 +23,10 @@
  * call before a key is installed throws. Rotation is not supported yet (docs/OPERATIONS.md).
  */
 import { createCipheriv, createHmac, randomBytes, randomFillSync, timingSafeEqual, type Cipher } from 'node:crypto';
-import {
-  chmodSync,
-  closeSync,
-  fsyncSync,
-  linkSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
-import { dirname, join } from 'node:path';
+
+import { join } from 'node:path';
 import { maskIdNumber } from '@sanbao/core';
+import { createSecretFile, readSecretFile } from '../secret-file.js';
 
 /** The environment variable holding the ID key: 64 hex digits (32 bytes). */
 export const ID_KEY_VARIABLE = 'SANBAO_ID_KEY';
@@ -262,49 +252,6 @@ export function maskIdNumbers(text: string): string {
   return opened.replace(ID_NUMBER, (id) => maskIdNumber(id));
 }
 
-/** The key file's content, if there is the file; a file readable by others is made owner-only first. */
-function readKeyFile(file: string): string | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as { code?: string }).code === 'ENOENT') return undefined;
-    throw error;
-  }
-  if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
-  return text;
-}
-
-/**
- * A new key in a new owner-only file, on disk before it is used: written aside and linked into place, so it is never
- * half-written and a file another process made meanwhile is kept (as db/embedded.ts writes its password files).
- */
-function createKeyFile(file: string): string {
-  mkdirSync(dirname(file), { recursive: true });
-  const aside = `${file}.${process.pid}.tmp`;
-  const descriptor = openSync(aside, 'w', 0o600);
-  try {
-    writeSync(descriptor, `${IdentityKey.generateHex()}\n`);
-    fsyncSync(descriptor);
-  } finally {
-    closeSync(descriptor);
-  }
-  try {
-    linkSync(aside, file);
-  } catch (error) {
-    if ((error as { code?: string }).code !== 'EEXIST') throw error;
-  } finally {
-    rmSync(aside, { force: true });
-  }
-  const folder = openSync(dirname(file), 'r');
-  try {
-    fsyncSync(folder);
-  } finally {
-    closeSync(folder);
-  }
-  return readKeyFile(file)!;
-}
-
 export interface LoadedIdentityKey {
   key: IdentityKey;
   /** Where it came from: the variable, the data folder's file, or a file generated now. */
@@ -330,7 +277,7 @@ export function loadIdentityKey(config: {
         '密钥须随数据一并备份、与数据分开保管；丢失后已存储的身份证号码无法解密',
     );
   const file = join(config.dataDir, ID_KEY_FILE);
-  const existing = readKeyFile(file);
+  const existing = readSecretFile(file);
   if (existing !== undefined) {
     try {
       return { key: IdentityKey.fromHex(existing), source: 'file', file };
@@ -338,5 +285,9 @@ export function loadIdentityKey(config: {
       throw new IdentityKeyError(`身份证号码密钥文件 ${file} 内容不正确：应为 64 位十六进制字符`);
     }
   }
-  return { key: IdentityKey.fromHex(createKeyFile(file)), source: 'generated', file };
+  return {
+    key: IdentityKey.fromHex(createSecretFile(file, `${IdentityKey.generateHex()}\n`)),
+    source: 'generated',
+    file,
+  };
 }
