@@ -51,7 +51,7 @@ describe('sanbao settle', () => {
       inscp_scp_amt: 55000,
       act_pay_dedc: 500,
       hifp_pay: 43600,
-      pool_prop_selfpay: '0.8000',
+      pool_prop_selfpay: 0.8,
       hifmi_pay: 3510,
       maf_pay: 5917.5,
       fund_pay_sumamt: 53027.5,

@@ -9,6 +9,13 @@ export type Fen = number;
 export type Bp = number;
 
 export const FULL: Bp = 10_000;
+/** Millionths of a yuan: unit prices carry six decimals in the national interface (单价 16,6). */
+export type Micro = number;
+export const MICRO_PER_FEN = 10_000;
+/** Ten-thousandths of a unit: counts carry four decimals (数量 16,4). */
+export type Count = number;
+export const COUNT_SCALE = 10_000;
+
 /** Larger than any amount a person-year can reach; stands for "no limit". */
 export const UNLIMITED: Fen = Number.MAX_SAFE_INTEGER;
 
@@ -94,4 +101,24 @@ export function formatRatio(bp: Bp): string {
 /** Ratio as the interface's decimal (5,4): 8500 → "0.8500". */
 export function formatRatioDecimal(bp: Bp): string {
   return (bp / FULL).toFixed(4);
+}
+
+/**
+ * count × unit price in fen, rounded half-up (away from zero for a negative count), exactly: the product is taken in
+ * integers (count × 10^4 × price × 10^6 = fen × 10^8).
+ */
+export function lineAmount(count: Count, price: Micro): Fen {
+  const product = BigInt(Math.abs(count)) * BigInt(price);
+  const fen = Number((product + 50_000_000n) / 100_000_000n);
+  return count < 0 ? -fen : fen;
+}
+
+/** Millionths of a yuan as the decimal text of yuan: 3333300 → "3.3333". */
+export function formatMicro(micro: Micro): string {
+  const sign = micro < 0 ? '-' : '';
+  const abs = Math.abs(micro);
+  const fraction = String(abs % 1_000_000)
+    .padStart(6, '0')
+    .replace(/0+$/, '');
+  return `${sign}${Math.floor(abs / 1_000_000)}${fraction ? `.${fraction}` : ''}`;
 }

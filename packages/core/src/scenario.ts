@@ -17,7 +17,7 @@ import {
 import { formatPath, problem, SanbaoError, type ErrorCode, type Problem } from './errors.js';
 import { ID_PROBLEMS, isValidDate, parseIdNumber } from './ids.js';
 import { splitFeeLine } from './fee-lines.js';
-import { formatYuan, parseRatio, parseYuan, type Fen } from './money.js';
+import { COUNT_SCALE, formatYuan, MICRO_PER_FEN, parseRatio, parseYuan, type Fen } from './money.js';
 import type { Claim, Person } from './engine/types.js';
 import { issueMessage } from './policy/file.js';
 
@@ -350,7 +350,14 @@ function splitItems(
         preSelfPayRatio = ratio.value;
       }
     }
-    const split = splitFeeLine({ grade, fee, price, count: item.cnt, priceCap, preSelfPayRatio });
+    const split = splitFeeLine({
+      grade,
+      fee,
+      price: price === undefined ? undefined : price * MICRO_PER_FEN,
+      count: item.cnt === undefined ? undefined : Math.round(item.cnt * COUNT_SCALE),
+      priceCap: priceCap === undefined ? undefined : priceCap * MICRO_PER_FEN,
+      preSelfPayRatio,
+    });
     totals.fullOwnPay += split.fullOwnPay;
     totals.overLimit += split.overLimit;
     totals.preSelfPay += split.preSelfPay;

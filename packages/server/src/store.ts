@@ -31,6 +31,8 @@ export interface EncounterRow {
   chronic_scheme: string | null;
   referral: string | null;
   ipt_otp_no: string | null;
+  /** The voucher type presented when the visit or stay was opened (null before it was recorded). */
+  mdtrt_cert_type: string | null;
 }
 
 /** The person with their region's policy (and their ID number, opened), or undefined. */
@@ -132,7 +134,7 @@ export async function lockEncounter(
   mdtrtId: string,
 ): Promise<EncounterRow> {
   const { rows } = await client.query<EncounterRow>(
-    `select psn_no, mdtrt_id, fixmedins_code, med_type, insutype, begntime, endtime, status, dise_codg, chronic_scheme, referral, ipt_otp_no
+    `select psn_no, mdtrt_id, fixmedins_code, med_type, insutype, begntime, endtime, status, dise_codg, chronic_scheme, referral, ipt_otp_no, mdtrt_cert_type
        from encounters where psn_no = $1 and mdtrt_id = $2 for update`,
     [psnNo, mdtrtId],
   );

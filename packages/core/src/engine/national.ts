@@ -1,6 +1,6 @@
 /** The settlement in the national interface's shape (setlinfo + setldetail[]), amounts in yuan. */
 import { FUND_PAY_TYPES, LAYER_NAMES, type Layer } from '../codes.js';
-import { formatRatio, formatRatioDecimal, toYuanNumber, type Fen } from '../money.js';
+import { formatRatio, toYuanNumber, type Fen } from '../money.js';
 import { describeStep, formatBands, processInfo } from './explain.js';
 import type { Settlement, TraceStep } from './types.js';
 
@@ -14,7 +14,8 @@ export interface NationalSetlinfo {
   inscp_scp_amt: number;
   act_pay_dedc: number;
   hifp_pay: number;
-  pool_prop_selfpay: string;
+  /** 5,4 in the specification: a number (0.8 for 80%). */
+  pool_prop_selfpay: number;
   cvlserv_pay: number;
   hifes_pay: number;
   hifmi_pay: number;
@@ -54,7 +55,7 @@ export function toSetlinfo(s: Settlement): NationalSetlinfo {
     inscp_scp_amt: toYuanNumber(s.inscp_scp_amt),
     act_pay_dedc: toYuanNumber(s.act_pay_dedc),
     hifp_pay: toYuanNumber(s.hifp_pay),
-    pool_prop_selfpay: formatRatioDecimal(s.pool_prop_selfpay),
+    pool_prop_selfpay: s.pool_prop_selfpay / 10_000,
     cvlserv_pay: 0,
     hifes_pay: 0,
     hifmi_pay: toYuanNumber(s.hifmi_pay),

@@ -1,7 +1,8 @@
-import { describeIssue, formatPath } from '@sanbao/core';
+import { formatPath } from '@sanbao/core';
 import type { z } from 'zod';
 import type { PoolClient } from '../db/pool.js';
 import type { PolicyRegistry } from '../policies.js';
+import { describeField } from './fields.js';
 import { chinaDateTime, HisError, issueCode, type Envelope } from './protocol.js';
 
 export interface Institution {
@@ -38,16 +39,37 @@ export interface DeferredWrite {
 
 export type Handler = (context: HisContext) => Promise<HandlerResult>;
 
-/** Validates one node of `input` (data, mdtrtinfo, feedetail …); the first problem becomes the refusal. */
+/**
+ * Validates one node of `input` (data, mdtrtinfo, feedetail …); the first problem becomes the refusal, naming the
+ * field, what was expected and what was received. Dialects are read as the node they stand for: the node as a JSON
+ * string, an object node sent as a one-element list (input.data as [{…}]), a list node sent as a single object.
+ */
 export function readInput<S extends z.ZodType>(context: HisContext, node: string, schema: S): z.output<S> {
-  const parsed = schema.safeParse(context.envelope.input[node]);
+  let value = context.envelope.input[node];
+  if (typeof value === 'string' && /^\s*[[{]/.test(value)) {
+    try {
+      value = JSON.parse(value) as unknown;
+    } catch {
+      // Left as it is: the schema refuses it with what it received.
+    }
+  }
+  const parsed = schema.safeParse(value, { reportInput: true });
   if (parsed.success) return parsed.data;
+  const alternative: unknown =
+    Array.isArray(value) && value.length === 1 ? (value as unknown[])[0] : isObject(value) ? [value] : undefined;
+  if (alternative !== undefined) {
+    const retried = schema.safeParse(alternative, { reportInput: true });
+    if (retried.success) return retried.data;
+  }
   const issue = parsed.error.issues[0];
   if (!issue) throw new HisError('SCHEMA', `input.${node} 不符合要求`);
   const path = formatPath(['input', node, ...(issue.path as (string | number)[])]);
-  const message =
-    context.envelope.input[node] === undefined ? `缺少 input.${node}` : `${path}：${describeIssue(issue)}`;
+  const message = value === undefined || value === null ? `缺少 input.${node}` : `${path}：${describeField(issue)}`;
   throw new HisError(issueCode(issue), message);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** How far ahead of the platform's clock a HIS's clock may run. */

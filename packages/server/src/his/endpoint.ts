@@ -4,13 +4,14 @@
  * replayed msgid gets the stored reply without anything being written again. A refusal writes nothing but an
  * audit line.
  */
-import { describeIssue, findControlCharacter, formatPath, SanbaoError, withoutControlCharacters } from '@sanbao/core';
+import { findControlCharacter, formatPath, SanbaoError, withoutControlCharacters } from '@sanbao/core';
 import { audit, countRefusal } from '../audit.js';
 import { isDatabaseUnavailable, rollback, sendTogether, withClient, type Pool, type PoolClient } from '../db/pool.js';
 import type { PolicyRegistry } from '../policies.js';
 import { messageDigest, openIdNumbers, sealIdNumbersInJson } from '../security/identity.js';
 import type { Handler, HandlerResult, HisContext, Institution } from './context.js';
 import { authenticate, readCredential } from './credentials.js';
+import { describeField } from './fields.js';
 import {
   chinaStamp,
   envelopeSchema,
@@ -23,6 +24,7 @@ import {
 } from './protocol.js';
 import {
   cancelAdmission,
+  changeAdmission,
   cancelDischarge,
   cancelRegistration,
   admit,
@@ -36,7 +38,8 @@ import {
   withdrawInpatientFees,
   withdrawOutpatientFees,
 } from './transactions/fees.js';
-import { personInfo, signIn } from './transactions/person.js';
+import { personInfo, signIn, signOut } from './transactions/person.js';
+import { reconcileDetail, reconcileTotals } from './transactions/reconciliation.js';
 import {
   cancel,
   preSettleInpatient,
@@ -44,10 +47,13 @@ import {
   reverse,
   settleInpatient,
   settleOutpatient,
+  settlementQuery,
 } from './transactions/settlement.js';
+import { uploadSettlementList } from './transactions/settlement-list.js';
 
 export const TRANSACTIONS: Record<string, { name: string; handler: Handler }> = {
   '9001': { name: '签到', handler: signIn },
+  '9002': { name: '签退', handler: signOut },
   '1101': { name: '人员信息获取', handler: personInfo },
   '2201': { name: '门诊挂号', handler: register },
   '2202': { name: '门诊挂号撤销', handler: cancelRegistration },
@@ -64,9 +70,15 @@ export const TRANSACTIONS: Record<string, { name: string; handler: Handler }> = 
   '2305': { name: '住院结算撤销', handler: cancel },
   '2401': { name: '入院办理', handler: admit },
   '2402': { name: '出院办理', handler: discharge },
+  '2403': { name: '住院信息变更', handler: changeAdmission },
   '2404': { name: '入院办理撤销', handler: cancelAdmission },
   '2405': { name: '出院办理撤销', handler: cancelDischarge },
   '2601': { name: '冲正交易', handler: reverse },
+  '4101': { name: '医疗保障基金结算清单信息上传', handler: uploadSettlementList },
+  '4101A': { name: '医疗保障基金结算清单信息上传', handler: uploadSettlementList },
+  '5203': { name: '结算信息查询', handler: settlementQuery },
+  '3201': { name: '医药机构费用结算对总账', handler: reconcileTotals },
+  '3202': { name: '医药机构费用结算对明细账', handler: reconcileDetail },
 };
 // NT's 2203A is the same transaction as 2203.
 TRANSACTIONS['2203A'] = { name: '门诊就诊信息上传', handler: visitInfo };
@@ -130,13 +142,13 @@ export async function callService(
         'TEXT_CONTROL',
         `报文 ${withoutControlCharacters(formatPath(control.path)) || '（根）'}：含有控制字符 ${control.character}，请去除后重发`,
       );
-    const parsed = envelopeSchema.safeParse(body);
+    const parsed = envelopeSchema.safeParse(body, { reportInput: true });
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const path = formatPath((issue?.path ?? []) as (string | number)[]);
       throw new HisError(
         issue ? issueCode(issue) : 'SCHEMA',
-        `报文${path ? ` ${path}` : ''}：${issue ? describeIssue(issue) : '格式错误'}`,
+        `报文${path ? ` ${path}` : ''}：${issue ? describeField(issue) : '格式错误'}`,
       );
     }
     envelope = parsed.data;

@@ -2,8 +2,9 @@
  * The national interface's envelope and reply (NHSA-INTERFACE.md §1), the field types its inputs use, and the
  * platform's stable error codes. A refusal is a reply with infcode -1, err_code and a Chinese err_msg.
  */
-import { isValidDate, parseYuan, type ErrorCode } from '@sanbao/core';
+import type { ErrorCode } from '@sanbao/core';
 import { z } from 'zod';
+import { code, dateTime, optional, text } from './fields.js';
 
 export const HIS_ERRORS = {
   AUTH_REQUIRED: '缺少机构凭证（HTTP Basic：定点医药机构编号:密钥）',
@@ -39,63 +40,36 @@ export class HisError extends Error {
   }
 }
 
-const text = (max: number): z.ZodString => z.string().max(max);
-/** yyyy-MM-dd HH:mm:ss (or a plain date), as the interface writes times: a real day and a real time of day. */
-export const dateTime = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2})?$/, { message: '时间格式应为 yyyy-MM-dd HH:mm:ss' })
-  .refine((value) => isValidDate(value.slice(0, 10)), { message: '日期无效', params: { sanbao: 'DATE_INVALID' } })
-  .refine((value) => value.length === 10 || /^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$/.test(value.slice(11)), {
-    message: '时间无效（时 00–23，分、秒 00–59）',
-    params: { sanbao: 'DATE_INVALID' },
-  });
-
-/** No bill, line or total of the interface reaches 100 million yuan; the policy's plausibility limits are far lower. */
-export const MAX_AMOUNT_FEN = 10_000_000_000;
-
-/** An amount in yuan (number or string), at most two decimals, never negative; becomes fen. */
-export const yuan = z.union([z.number(), z.string()]).transform((input, ctx) => {
-  const parsed = parseYuan(input);
-  if (parsed.ok && parsed.value < MAX_AMOUNT_FEN) return parsed.value;
-  if (parsed.ok) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `金额超出范围（须小于 ${MAX_AMOUNT_FEN / 100} 元），收到 ${JSON.stringify(input)}`,
-      params: { sanbao: 'AMOUNT_RANGE' },
-      input,
-    });
-    return z.NEVER;
-  }
-  const [code, message] =
-    parsed.reason === 'decimals'
-      ? ['AMOUNT_DECIMALS', '金额最多两位小数']
-      : parsed.reason === 'negative'
-        ? ['AMOUNT_NEGATIVE', '金额不能为负数']
-        : ['AMOUNT_FORMAT', '金额格式错误'];
-  ctx.addIssue({
-    code: 'custom',
-    message: `${message}，收到 ${JSON.stringify(input)}`,
-    params: { sanbao: code },
-    input,
-  });
-  return z.NEVER;
-});
-
+/**
+ * The envelope (NHSA-INTERFACE.md §1.1), read as tolerantly as its fields (fields.ts): codes as strings or integers,
+ * empty optional fields as null or "", `input` as an object or as that object in a JSON string. sign_no is kept to
+ * 100 characters: several provinces' sign-in numbers are longer than the specification's 30.
+ */
 export const envelopeSchema = z.looseObject({
-  infno: z.string().regex(/^\d{4}[A-Z]?$/, { message: '交易编号应为 4 位数字' }),
-  msgid: text(30).min(1),
-  mdtrtarea_admvs: z.string().regex(/^\d{6}$/, { message: '就医地医保区划应为 6 位数字' }),
-  insuplc_admdvs: z.union([z.string().regex(/^\d{6}$/), z.literal('')]).optional(),
-  recer_sys_code: text(10).optional(),
-  infver: text(6).optional(),
-  opter_type: z.string().optional(),
-  opter: text(30).min(1),
-  opter_name: text(50).optional(),
+  infno: code(6).pipe(z.string().regex(/^\d{4}[A-Z]?$/, { message: '交易编号应为 4 位数字' })),
+  msgid: code(30),
+  mdtrtarea_admvs: code(6).pipe(z.string().regex(/^\d{6}$/, { message: '就医地医保区划应为 6 位数字' })),
+  insuplc_admdvs: optional(code(6).pipe(z.string().regex(/^\d{6}$/, { message: '参保地医保区划应为 6 位数字' }))),
+  recer_sys_code: optional(text(10)),
+  infver: optional(text(6)),
+  opter_type: optional(code(3)),
+  opter: code(30),
+  opter_name: optional(text(50)),
   inf_time: dateTime,
-  fixmedins_code: text(30).min(1),
-  fixmedins_name: text(200).optional(),
-  sign_no: text(30).optional(),
-  input: z.record(z.string(), z.unknown()),
+  fixmedins_code: code(30),
+  fixmedins_name: optional(text(200)),
+  sign_no: optional(text(100)),
+  input: z.preprocess(
+    (value) => {
+      if (typeof value !== 'string') return value;
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        return value;
+      }
+    },
+    z.record(z.string(), z.unknown(), { message: 'input 应为对象（或对象的 JSON 文本）' }),
+  ),
 });
 export type Envelope = z.output<typeof envelopeSchema>;
 

@@ -33,7 +33,7 @@ import { chinaDateTime, HisError } from '../his/protocol.js';
 import { openCertno } from '../security/identity.js';
 import { lowerWarning, redCrossing } from '../warnings/immediate.js';
 import { levelChangeQuery } from '../warnings/levels.js';
-import { findPerson, lockEncounter, requireStatus, type EncounterRow, type PersonRow } from '../store.js';
+import { categoriesOf, findPerson, lockEncounter, requireStatus, type EncounterRow, type PersonRow } from '../store.js';
 
 export interface Totals {
   medfee?: Fen | undefined;
@@ -86,25 +86,32 @@ const yuanText = (fen: Fen): string => (fen / 100).toFixed(2);
  * previous one. A retry with a new msgid therefore finds nothing left to settle and is refused, naming the settlement
  * that stands. The policy bounds what one visit or stay may cost and what may be declared without fee lines.
  */
-function billOf(check: BillCheck): Pick<Claim, 'medfee' | 'fullOwnPay' | 'overLimit' | 'preSelfPay' | 'inScope'> {
+function billOf(check: BillCheck): {
+  bill: Pick<Claim, 'medfee' | 'fullOwnPay' | 'overLimit' | 'preSelfPay' | 'inScope'>;
+  notes: string[];
+} {
   const { lines, totals, settled, limits } = check;
   let bill: { medfee: Fen; fullOwnPay: Fen; overLimit: Fen; preSelfPay: Fen };
+  const notes: string[] = [];
   if (lines.count > 0) {
     bill = lines;
-    const given: [keyof Totals, string][] = [
-      ['medfee', 'medfee_sumamt'],
-      ['fullOwnPay', 'fulamt_ownpay_amt'],
-      ['overLimit', 'overlmt_selfpay'],
-      ['preSelfPay', 'preselfpay_amt'],
+    if (totals.medfee !== undefined && totals.medfee !== lines.medfee)
+      throw new HisError(
+        'AMOUNT_INCONSISTENT',
+        `medfee_sumamt ${yuanText(totals.medfee)} 与已上传明细合计 ${yuanText(lines.medfee)} 不一致`,
+      );
+    // The split totals are computed from the lines. Clients send them as placeholders (0.00, "" or null) or from
+    // their own catalogue; either way the lines decide, and a figure that differs is noted, not refused.
+    const given: [keyof Totals, string, Fen][] = [
+      ['fullOwnPay', 'fulamt_ownpay_amt', lines.fullOwnPay],
+      ['overLimit', 'overlmt_selfpay', lines.overLimit],
+      ['preSelfPay', 'preselfpay_amt', lines.preSelfPay],
+      ['inScope', 'inscp_scp_amt', lines.medfee - lines.fullOwnPay - lines.overLimit - lines.preSelfPay],
     ];
-    for (const [key, field] of given) {
+    for (const [key, field, computed] of given) {
       const value = totals[key];
-      if (value !== undefined && value !== bill[key as keyof typeof bill]) {
-        throw new HisError(
-          'AMOUNT_INCONSISTENT',
-          `${field} 与已上传明细合计（${yuanText(bill[key as keyof typeof bill])}）不一致`,
-        );
-      }
+      if (value !== undefined && value !== 0 && value !== computed)
+        notes.push(`${field} 以明细计算为准：${yuanText(computed)}（报文 ${yuanText(value)}）`);
     }
   } else {
     if (settled.count > 0)
@@ -132,7 +139,7 @@ function billOf(check: BillCheck): Pick<Claim, 'medfee' | 'fullOwnPay' | 'overLi
   const inScope = bill.medfee - bill.fullOwnPay - bill.overLimit - bill.preSelfPay;
   if (bill.medfee === 0) throw new HisError('NOTHING_TO_SETTLE', '医疗费总额为 0，没有可结算的费用');
   if (inScope < 0) throw new HisError('AMOUNT_INCONSISTENT', '全自费、超限价自费与先行自付之和超过医疗费总额');
-  if (totals.inScope !== undefined && totals.inScope !== inScope) {
+  if (lines.count === 0 && totals.inScope !== undefined && totals.inScope !== inScope) {
     throw new HisError(
       'AMOUNT_INCONSISTENT',
       `inscp_scp_amt 应为 ${yuanText(inScope)}（总额 − 全自费 − 超限价 − 先行自付）`,
@@ -144,7 +151,7 @@ function billOf(check: BillCheck): Pick<Claim, 'medfee' | 'fullOwnPay' | 'overLi
       'AMOUNT_RANGE',
       `医疗费 ${yuanText(bill.medfee)} 元${settled.count > 0 ? `（连同已结算的 ${yuanText(settled.medfee)} 元）` : ''}超过${LEVEL_NAMES[check.level]}${ENCOUNTER_NAMES[check.encounter]}单次就诊的合理上限 ${yuanText(max)} 元，不予结算；请核对金额，确属实情请联系医保经办机构`,
     );
-  return { ...bill, inScope };
+  return { bill: { ...bill, inScope }, notes };
 }
 
 /**
@@ -258,6 +265,8 @@ function nationalSetlinfo(
   person: PersonRow,
   encounter: EncounterRow,
   setlId: string | null,
+  /** A stored settlement's own time and msgid (5203); a new one's are now and this message's. */
+  stored?: { setlTime: string; msgid: string },
 ): Record<string, unknown> {
   const age =
     Number(context.today.slice(0, 4)) -
@@ -277,10 +286,11 @@ function nationalSetlinfo(
     insutype: encounter.insutype,
     psn_type: age >= 18 ? '1501' : '1405',
     cvlserv_flag: '0',
-    mdtrt_cert_type: '02',
+    // The voucher the visit or stay was opened with, as the HIS sent it.
+    mdtrt_cert_type: encounter.mdtrt_cert_type ?? '02',
     ...toSetlinfo(s),
-    setl_time: chinaDateTime(context.now),
-    medins_setl_id: context.envelope.msgid,
+    setl_time: stored?.setlTime ?? chinaDateTime(context.now),
+    medins_setl_id: stored?.msgid ?? context.envelope.msgid,
     clr_optins: person.admdvs,
   };
 }
@@ -302,7 +312,7 @@ async function loadForSettlement(
 ): Promise<Loaded> {
   const { rows } = await context.client.query<Loaded>({
     name: 'settlement-load',
-    text: `select e.psn_no, e.mdtrt_id, e.fixmedins_code, e.med_type, e.insutype, e.begntime, e.endtime, e.status, e.dise_codg, e.chronic_scheme, e.referral, e.ipt_otp_no,
+    text: `select e.psn_no, e.mdtrt_id, e.fixmedins_code, e.med_type, e.insutype, e.begntime, e.endtime, e.status, e.dise_codg, e.chronic_scheme, e.referral, e.ipt_otp_no, e.mdtrt_cert_type,
             json_build_object('psn_no', p.psn_no, 'certno', p.certno_sm4, 'psn_name', p.psn_name, 'gend', p.gend, 'brdy', p.brdy, 'admdvs', p.admdvs,
                               'township', p.township, 'supplementary', p.supplementary, 'policy_id', r.policy_id) as person,
             exists (select 1 from enrollments n where n.psn_no = e.psn_no and n.insutype = e.insutype and n.begin_date <= $3::date and n.end_date >= $3::date) as covered,
@@ -330,7 +340,13 @@ async function loadForSettlement(
 export async function settleEncounter(
   context: HisContext,
   request: SettleRequest,
-): Promise<{ output: Record<string, unknown>; result: SettleResult; deferred?: HandlerResult['deferred'] }> {
+): Promise<{
+  output: Record<string, unknown>;
+  result: SettleResult;
+  deferred?: HandlerResult['deferred'];
+  /** What the platform decided differently from the request (placeholder or differing split totals). */
+  notes: string[];
+}> {
   const { client } = context;
   const batch = request.chrgBchno && request.chrgBchno !== '0000' ? request.chrgBchno : undefined;
   const year = yearOf(context.today);
@@ -355,12 +371,13 @@ export async function settleEncounter(
   if (inpatient !== (MED_TYPES[encounter.med_type]?.encounter === 'inpatient')) {
     throw new HisError('STATE', `医疗类别 ${medType} 与就诊（${encounter.med_type}）不符`);
   }
-  if (inpatient && !request.midSettlement && encounter.status !== 'discharged')
+  // Pre-settlement (2303) may come before the discharge: it shows what the stay would settle at, writing nothing.
+  if (inpatient && request.commit && !request.midSettlement && encounter.status !== 'discharged')
     throw new HisError('STATE', `就诊 ${encounter.mdtrt_id} 尚未办理出院（中途结算请传 mid_setl_flag=1）`);
   if (!encounter.covered)
     throw new HisError('NOT_INSURED', `人员 ${request.psnNo} 在 ${context.today} 未参加险种 ${encounter.insutype}`);
   const policy = context.policies.get(person.policy_id).at(context.today);
-  const bill = billOf({
+  const { bill, notes } = billOf({
     lines: encounter.lines,
     totals: request.totals,
     settled: encounter.settled,
@@ -394,7 +411,7 @@ export async function settleEncounter(
   const s = result.settlement;
   const setldetail = toSetldetail(s, result.trace);
   if (!request.commit)
-    return { output: { setlinfo: nationalSetlinfo(context, s, person, encounter, null), setldetail }, result };
+    return { output: { setlinfo: nationalSetlinfo(context, s, person, encounter, null), setldetail }, result, notes };
 
   const setlId = `ST${context.today.replaceAll('-', '')}${String(locked.sequence).padStart(10, '0')}`;
   const postings = postingsOf(s, context.institution.fixmedins_code, 1);
@@ -406,8 +423,8 @@ export async function settleEncounter(
     name: 'settlement-write',
     text: `with settlement as (
        insert into settlements (psn_no, setl_id, mdtrt_id, fixmedins_code, kind, year, setl_time, med_type, category, policy_id, policy_fingerprint,
-          ${AMOUNT_COLUMNS}, layers, setldetail, trace, ytd_before, ytd_after, msgid)
-       values ($1, $2, $3, $4, 'settlement', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31)
+          ${AMOUNT_COLUMNS}, layers, setldetail, trace, ytd_before, ytd_after, msgid, closes)
+       values ($1, $2, $3, $4, 'settlement', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $38)
        returning setl_id),
      posted as (
        insert into fund_postings (psn_no, setl_id, account, amount) select $1, $2, account, amount from unnest($32::text[], $33::bigint[]) as t(account, amount)),
@@ -453,6 +470,7 @@ export async function settleEncounter(
     output: { setlinfo: nationalSetlinfo(context, s, person, encounter, setlId), setldetail },
     result,
     deferred: red ? [write, levelChangeQuery([red], 'settlement', context.now)] : [write],
+    notes,
   };
 }
 
@@ -460,11 +478,75 @@ interface StoredSettlement extends Settlement {
   setl_id: string;
   mdtrt_id: string;
   fixmedins_code: string;
+  reverses: string | null;
   reversed_by: string | null;
   kind: string;
   year: number;
   ytd_before: YearToDate;
   ytd_after: YearToDate;
+  msgid: string;
+  closes: boolean;
+  setl_time_full: string;
+  setldetail: unknown;
+}
+
+/** One stored settlement row as the engine's Settlement (residents have no personal account: acct_pay 0). */
+async function storedSettlement(
+  client: PoolClient,
+  psnNo: string,
+  setlId: string,
+): Promise<StoredSettlement | undefined> {
+  const { rows } = await client.query<Omit<StoredSettlement, 'acct_pay'>>(
+    `select setl_id, mdtrt_id, fixmedins_code, reverses, reversed_by, kind, year, med_type, category, msgid, closes, setldetail,
+            to_char(setl_time at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as setl_time,
+            to_char(setl_time at time zone 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI:SS') as setl_time_full,
+            ${AMOUNT_COLUMNS}, ytd_before, ytd_after, layers
+       from settlements where psn_no = $1 and setl_id = $2`,
+    [psnNo, setlId],
+  );
+  const row = rows[0];
+  return row ? { ...row, acct_pay: 0 } : undefined;
+}
+
+/**
+ * 5203 结算信息查询: a settlement (or cancellation) of the calling institution as it was answered, with its own time
+ * and msgid; refd_setl_flag says whether it is a reversal, and the standing state is named.
+ */
+export async function settlementInfo(
+  context: HisContext,
+  psnNo: string,
+  setlId: string,
+  mdtrtId: string | undefined,
+): Promise<{ output: Record<string, unknown> }> {
+  const stored = await storedSettlement(context.client, psnNo, setlId);
+  if (!stored || (mdtrtId !== undefined && stored.mdtrt_id !== mdtrtId))
+    throw new HisError(
+      'SETTLEMENT_NOT_FOUND',
+      `人员 ${psnNo} 没有结算ID ${setlId}${mdtrtId ? `（就诊 ${mdtrtId}）` : ''}`,
+    );
+  if (stored.fixmedins_code !== context.institution.fixmedins_code)
+    throw new HisError('FORBIDDEN', `结算 ${setlId} 属于其他定点医药机构`);
+  const [person, encounter] = await Promise.all([
+    findPerson(context.client, psnNo),
+    context.client
+      .query<EncounterRow>(
+        `select psn_no, mdtrt_id, fixmedins_code, med_type, insutype, begntime, endtime, status, dise_codg, chronic_scheme, referral, ipt_otp_no, mdtrt_cert_type
+           from encounters where psn_no = $1 and mdtrt_id = $2`,
+        [psnNo, stored.mdtrt_id],
+      )
+      .then(({ rows }) => rows[0]),
+  ]);
+  if (!encounter) throw new HisError('ENCOUNTER_NOT_FOUND', `人员 ${psnNo} 没有就诊ID ${stored.mdtrt_id}`);
+  const setlinfo = {
+    ...nationalSetlinfo(context, stored, person, encounter, stored.setl_id, {
+      setlTime: stored.setl_time_full,
+      msgid: stored.msgid,
+    }),
+    refd_setl_flag: stored.kind === 'cancellation' ? '1' : '0',
+    ...(stored.reverses ? { reversed_setl_id: stored.reverses } : {}),
+    ...(stored.reversed_by ? { revs_setl_id: stored.reversed_by } : {}),
+  };
+  return { output: { setlinfo, setldetail: stored.setldetail } };
 }
 
 /** 2208/2305 (and 2601 of a settlement): the exact negative, with a new setl_id; the accumulators lose exactly its change. */
@@ -473,17 +555,12 @@ export async function cancelSettlement(
   psnNo: string,
   mdtrtId: string,
   setlId: string,
+  /** 2601 冲正 of the settlement: it and its cancellation are void (never held in the hospital's books). */
+  options: { reversal?: boolean } = {},
 ): Promise<{ output: Record<string, unknown> }> {
   const { client } = context;
   const encounter = await lockEncounter(client, context.institution, psnNo, mdtrtId);
-  const { rows } = await client.query<StoredSettlement>(
-    `select setl_id, mdtrt_id, fixmedins_code, reversed_by, kind, year, med_type, to_char(setl_time at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as setl_time, category,
-            medfee_sumamt, fulamt_ownpay_amt, overlmt_selfpay, preselfpay_amt, inscp_scp_amt, act_pay_dedc, hifp_pay, pool_prop_selfpay, hifmi_pay,
-            maf_pay, oth_pay, fund_pay_sumamt, psn_part_amt, psn_cash_pay, hosp_part_amt, ytd_before, ytd_after, layers
-       from settlements where psn_no = $1 and setl_id = $2`,
-    [psnNo, setlId],
-  );
-  const original = rows[0];
+  const original = await storedSettlement(client, psnNo, setlId);
   if (!original || original.kind !== 'settlement' || original.mdtrt_id !== mdtrtId)
     throw new HisError('SETTLEMENT_NOT_FOUND', `就诊 ${mdtrtId} 没有结算ID ${setlId}`);
   if (original.reversed_by) throw new HisError('STATE', `结算 ${setlId} 已于 ${original.reversed_by} 撤销`);
@@ -506,10 +583,10 @@ export async function cancelSettlement(
   await client.query(
     `insert into settlements (psn_no, setl_id, mdtrt_id, fixmedins_code, kind, reverses, year, setl_time, med_type, category, policy_id, policy_fingerprint,
         medfee_sumamt, fulamt_ownpay_amt, overlmt_selfpay, preselfpay_amt, inscp_scp_amt, act_pay_dedc, hifp_pay, pool_prop_selfpay, hifmi_pay,
-        maf_pay, oth_pay, fund_pay_sumamt, psn_part_amt, psn_cash_pay, hosp_part_amt, layers, setldetail, trace, ytd_before, ytd_after, msgid)
+        maf_pay, oth_pay, fund_pay_sumamt, psn_part_amt, psn_cash_pay, hosp_part_amt, layers, setldetail, trace, ytd_before, ytd_after, msgid, voided)
      select psn_no, $3, mdtrt_id, fixmedins_code, 'cancellation', setl_id, year, $4, med_type, category, policy_id, policy_fingerprint,
         -medfee_sumamt, -fulamt_ownpay_amt, -overlmt_selfpay, -preselfpay_amt, -inscp_scp_amt, -act_pay_dedc, -hifp_pay, pool_prop_selfpay, -hifmi_pay,
-        -maf_pay, -oth_pay, -fund_pay_sumamt, -psn_part_amt, -psn_cash_pay, -hosp_part_amt, $9, $5, $10, $6, $7, $8
+        -maf_pay, -oth_pay, -fund_pay_sumamt, -psn_part_amt, -psn_cash_pay, -hosp_part_amt, $9, $5, $10, $6, $7, $8, $11
        from settlements where psn_no = $1 and setl_id = $2`,
     [
       psnNo,
@@ -522,19 +599,21 @@ export async function cancelSettlement(
       context.envelope.msgid,
       JSON.stringify(negative.layers),
       JSON.stringify(storeTrace([])),
+      options.reversal === true,
     ],
   );
-  await client.query('update settlements set reversed_by = $3 where psn_no = $1 and setl_id = $2', [
+  await client.query('update settlements set reversed_by = $3, voided = $4 where psn_no = $1 and setl_id = $2', [
     psnNo,
     setlId,
     cancelId,
+    options.reversal === true,
   ]);
   await post(client, psnNo, cancelId, original.fixmedins_code, original, -1);
   await storeYearToDate(client, psnNo, restored, -1);
   await lowerWarning(client, context, person, original.year, restored, cancelId);
   await client.query(
-    "update fee_lines set status = 'active', setl_id = null where psn_no = $1 and mdtrt_id = $2 and setl_id = $3",
-    [psnNo, mdtrtId, setlId],
+    "update fee_lines set status = 'active', setl_id = null, released_by = $4 where psn_no = $1 and mdtrt_id = $2 and setl_id = $3",
+    [psnNo, mdtrtId, setlId, cancelId],
   );
   if (encounter.status === 'settled') {
     await client.query(
@@ -550,7 +629,8 @@ function negate(s: Settlement): Settlement {
   const layers = { ...s.layers };
   for (const key of Object.keys(layers) as (keyof Settlement['layers'])[]) {
     const layer = layers[key];
-    if (layer) layers[key] = { base: -layer.base, payable: -layer.payable, paid: -layer.paid };
+    // What the layer could pay (crt_payb_lmt_amt) is a limit, not a movement of money: it keeps its sign.
+    if (layer) layers[key] = { base: -layer.base, payable: layer.payable, paid: -layer.paid };
   }
   return {
     ...s,
@@ -566,8 +646,108 @@ function negate(s: Settlement): Settlement {
     oth_pay: -s.oth_pay,
     fund_pay_sumamt: -s.fund_pay_sumamt,
     psn_part_amt: -s.psn_part_amt,
+    acct_pay: -s.acct_pay,
     psn_cash_pay: -s.psn_cash_pay,
     hosp_part_amt: -s.hosp_part_amt,
     layers,
+  };
+}
+
+/**
+ * 2601 of a cancellation (2208/2305) whose reply was lost: the cancelled settlement stands again, exactly as it was.
+ * A reversal of the cancellation is written (kind 'cancellation', reverses the cancellation, the original's amounts),
+ * the original is no longer marked reversed, its postings and its change of the accumulators are made again and its
+ * lines are settled again. Only while nothing has happened since: no later settlement of the person's year, and every
+ * line the cancellation gave back still unsettled and not withdrawn; otherwise the HIS settles anew.
+ */
+export async function reinstateSettlement(
+  context: HisContext,
+  psnNo: string,
+  mdtrtId: string,
+  cancelId: string,
+): Promise<{ output: Record<string, unknown>; deferred?: HandlerResult['deferred'] }> {
+  const { client } = context;
+  const encounter = await lockEncounter(client, context.institution, psnNo, mdtrtId);
+  const cancellation = await storedSettlement(client, psnNo, cancelId);
+  if (
+    !cancellation ||
+    cancellation.kind !== 'cancellation' ||
+    cancellation.mdtrt_id !== mdtrtId ||
+    !cancellation.reverses
+  )
+    throw new HisError('SETTLEMENT_NOT_FOUND', `就诊 ${mdtrtId} 没有撤销结算 ${cancelId}`);
+  if (cancellation.reversed_by)
+    throw new HisError('STATE', `撤销结算 ${cancelId} 已于 ${cancellation.reversed_by} 冲正`);
+  const original = await storedSettlement(client, psnNo, cancellation.reverses);
+  if (!original) throw new HisError('SETTLEMENT_NOT_FOUND', `没有原结算 ${cancellation.reverses}`);
+  const { ytd: current, sequence } = await lockPersonYear(client, psnNo, original.year);
+  const later = await client.query<{ setl_id: string }>(
+    'select setl_id from settlements where psn_no = $1 and year = $2 and setl_id > $3 order by setl_id limit 1',
+    [psnNo, original.year, cancelId],
+  );
+  if (later.rows[0])
+    throw new HisError(
+      'STATE',
+      `撤销结算 ${cancelId} 之后该人员已有结算 ${later.rows[0].setl_id}，不能冲正；请按新的结算处理`,
+    );
+  const lines = await client.query<{ feedetl_sn: string; status: string }>(
+    "select feedetl_sn, status from fee_lines where psn_no = $1 and mdtrt_id = $2 and released_by = $3 and status <> 'active' limit 1",
+    [psnNo, mdtrtId, cancelId],
+  );
+  if (lines.rows[0])
+    throw new HisError(
+      'STATE',
+      `撤销结算 ${cancelId} 退回的费用明细 ${lines.rows[0].feedetl_sn} 已${lines.rows[0].status === 'withdrawn' ? '撤销' : '重新结算'}，不能冲正`,
+    );
+  const restored = shiftYearToDate(current, original.ytd_before, original.ytd_after, 1);
+  const person = await findPerson(client, psnNo);
+  const reversalId = `ST${context.today.replaceAll('-', '')}${String(sequence).padStart(10, '0')}`;
+  await client.query(
+    `insert into settlements (psn_no, setl_id, mdtrt_id, fixmedins_code, kind, reverses, year, setl_time, med_type, category, policy_id, policy_fingerprint,
+        ${AMOUNT_COLUMNS}, layers, setldetail, trace, ytd_before, ytd_after, msgid, voided)
+     select psn_no, $3, mdtrt_id, fixmedins_code, 'cancellation', $4, year, $5, med_type, category, policy_id, policy_fingerprint,
+        ${AMOUNT_COLUMNS}, layers, setldetail, $6, $7, $8, $9, true
+       from settlements where psn_no = $1 and setl_id = $2`,
+    [
+      psnNo,
+      original.setl_id,
+      reversalId,
+      cancelId,
+      context.now,
+      JSON.stringify(storeTrace([])),
+      current,
+      restored,
+      context.envelope.msgid,
+    ],
+  );
+  await client.query(
+    'update settlements set reversed_by = case when setl_id = $2 then null else $4 end, voided = setl_id = $3 where psn_no = $1 and setl_id in ($2, $3)',
+    [psnNo, original.setl_id, cancelId, reversalId],
+  );
+  await post(client, psnNo, reversalId, original.fixmedins_code, original, 1);
+  await storeYearToDate(client, psnNo, restored, 1);
+  await client.query(
+    "update fee_lines set status = 'settled', setl_id = $4, released_by = null where psn_no = $1 and mdtrt_id = $2 and released_by = $3",
+    [psnNo, mdtrtId, cancelId, original.setl_id],
+  );
+  // The visit or stay is closed again if the original closed it (a final settlement, or a visit settled by totals).
+  if (encounter.status !== 'settled' && original.closes)
+    await client.query("update encounters set status = 'settled' where psn_no = $1 and mdtrt_id = $2", [
+      psnNo,
+      mdtrtId,
+    ]);
+  const date = original.setl_time;
+  const policy = context.policies.get(person.policy_id).at(date);
+  const red = redCrossing(policy, person, await categoriesOf(client, psnNo), date, current, restored, original.setl_id);
+  const setlinfo = {
+    ...nationalSetlinfo(context, original, person, encounter, original.setl_id, {
+      setlTime: original.setl_time_full,
+      msgid: original.msgid,
+    }),
+    reinstated_by: reversalId,
+  };
+  return {
+    output: { setlinfo, setldetail: original.setldetail },
+    ...(red ? { deferred: [levelChangeQuery([red], 'settlement', context.now)] } : {}),
   };
 }

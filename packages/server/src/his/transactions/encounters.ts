@@ -10,15 +10,21 @@ import {
   type Handler,
   type HandlerResult,
 } from '../context.js';
-import { dateTime, HisError } from '../protocol.js';
+import { code, dateTime, optional, text } from '../fields.js';
+import { HisError } from '../protocol.js';
 import { personByVoucher } from '../vouchers.js';
 
-const medType = z.string().refine((code) => MED_TYPES[code] !== undefined, {
+const medType = code(6, { width: 2 }).refine((code) => MED_TYPES[code] !== undefined, {
   message: `医疗类别应为 ${Object.keys(MED_TYPES).join('、')} 之一`,
   params: { sanbao: 'CODE_UNKNOWN' },
 });
-const insutype = z.literal('390', { message: '本平台办理城乡居民基本医疗保险（390）' });
-const diseases = z.array(z.looseObject({ diag_code: z.string().min(1).max(30) })).default([]);
+const insutype = code(6).pipe(z.literal('390', { message: '本平台办理城乡居民基本医疗保险（390）' }));
+const certType = code(3, { width: 2 });
+const diseases = optional(
+  z
+    .array(z.looseObject({ diag_code: code(30), diag_name: optional(text(255)) }))
+    .max(50, { message: '诊断最多 50 条' }),
+).transform((list) => list ?? []);
 
 /** Admission and registration share this: a new encounter for an insured person at the calling institution. */
 async function openEncounter(
@@ -42,8 +48,8 @@ async function openEncounter(
   await requireCoverage(context.client, fields.psnNo, fields.begntime.slice(0, 10), fields.insutype);
   const mdtrtId = await nextId(context.client, 'mdtrt_seq', 'MD', context.today);
   await context.client.query(
-    `insert into encounters (psn_no, mdtrt_id, fixmedins_code, med_type, insutype, begntime, status, dise_codg, chronic_scheme, ipt_otp_no, created_msgid)
-     values ($1, $2, $3, $4, $5, $6::timestamp at time zone 'Asia/Shanghai', 'open', $7, $8, $9, $10)`,
+    `insert into encounters (psn_no, mdtrt_id, fixmedins_code, med_type, insutype, begntime, status, dise_codg, chronic_scheme, ipt_otp_no, created_msgid, mdtrt_cert_type)
+     values ($1, $2, $3, $4, $5, $6::timestamp at time zone 'Asia/Shanghai', 'open', $7, $8, $9, $10, $11)`,
     [
       fields.psnNo,
       mdtrtId,
@@ -55,6 +61,7 @@ async function openEncounter(
       fields.chronicScheme ?? null,
       fields.iptOtpNo ?? null,
       context.envelope.msgid,
+      fields.certType,
     ],
   );
   return mdtrtId;
@@ -65,12 +72,12 @@ export const register: Handler = async (context) => {
     context,
     'data',
     z.looseObject({
-      psn_no: z.string().min(1),
+      psn_no: code(30),
       insutype,
       begntime: dateTime,
-      mdtrt_cert_type: z.string().min(1),
-      mdtrt_cert_no: z.string().min(1).max(50),
-      ipt_otp_no: z.string().min(1).max(30),
+      mdtrt_cert_type: certType,
+      mdtrt_cert_no: code(50),
+      ipt_otp_no: code(30),
     }),
   );
   const mdtrtId = await openEncounter(context, {
@@ -95,10 +102,10 @@ export const visitInfo: Handler = async (context) => {
     context,
     'mdtrtinfo',
     z.looseObject({
-      mdtrt_id: z.string().min(1),
-      psn_no: z.string().min(1),
+      mdtrt_id: code(30),
+      psn_no: code(30),
       med_type: medType,
-      chronic_scheme: z.string().optional(),
+      chronic_scheme: optional(code(50)),
     }),
   );
   const diagnoses = readInput(context, 'diseinfo', diseases);
@@ -118,14 +125,14 @@ export const admit: Handler = async (context) => {
     context,
     'mdtrtinfo',
     z.looseObject({
-      psn_no: z.string().min(1),
+      psn_no: code(30),
       insutype,
       begntime: dateTime,
-      mdtrt_cert_type: z.string().min(1),
-      mdtrt_cert_no: z.string().min(1).max(50),
+      mdtrt_cert_type: certType,
+      mdtrt_cert_no: code(50),
       med_type: medType,
-      ipt_no: z.string().min(1).max(30),
-      dscg_maindiag_code: z.string().optional(),
+      ipt_no: code(30),
+      dscg_maindiag_code: optional(code(30)),
     }),
   );
   if (MED_TYPES[info.med_type]?.encounter !== 'inpatient')
@@ -152,10 +159,10 @@ export const discharge: Handler = async (context) => {
     context,
     'dscginfo',
     z.looseObject({
-      mdtrt_id: z.string().min(1),
-      psn_no: z.string().min(1),
+      mdtrt_id: code(30),
+      psn_no: code(30),
       endtime: dateTime,
-      dise_codg: z.string().optional(),
+      dise_codg: optional(code(30)),
     }),
   );
   const diagnoses = readInput(context, 'diseinfo', diseases).map((d) => d.diag_code);
@@ -207,7 +214,7 @@ export async function withdrawEncounter(
 
 function withdrawing(action: string): Handler {
   return async (context) => {
-    const data = readInput(context, 'data', z.looseObject({ mdtrt_id: z.string().min(1), psn_no: z.string().min(1) }));
+    const data = readInput(context, 'data', z.looseObject({ mdtrt_id: code(30), psn_no: code(30) }));
     return withdrawEncounter(context, data.psn_no, data.mdtrt_id, action);
   };
 }
@@ -216,7 +223,7 @@ export const cancelRegistration = withdrawing('撤销挂号');
 export const cancelAdmission = withdrawing('撤销入院');
 
 export const cancelDischarge: Handler = async (context) => {
-  const data = readInput(context, 'data', z.looseObject({ mdtrt_id: z.string().min(1), psn_no: z.string().min(1) }));
+  const data = readInput(context, 'data', z.looseObject({ mdtrt_id: code(30), psn_no: code(30) }));
   const encounter = await lockEncounter(context.client, context.institution, data.psn_no, data.mdtrt_id);
   requireStatus(encounter, ['discharged'], '撤销出院');
   await context.client.query(
@@ -224,4 +231,60 @@ export const cancelDischarge: Handler = async (context) => {
     [data.psn_no, data.mdtrt_id],
   );
   return { psnNo: data.psn_no, output: {} };
+};
+
+/**
+ * 2403 住院信息变更: corrects an unsettled stay's admission (adminfo: begntime, med_type, ipt_no, main diagnosis; the
+ * discharge time once discharged) and, when diseinfo is sent, its diagnoses. Fields not sent stay as they were.
+ */
+export const changeAdmission: Handler = async (context) => {
+  const info = readInput(
+    context,
+    'adminfo',
+    z.looseObject({
+      mdtrt_id: code(30),
+      psn_no: code(30),
+      begntime: optional(dateTime),
+      endtime: optional(dateTime),
+      med_type: optional(medType),
+      ipt_no: optional(code(30)),
+      dscg_maindiag_code: optional(code(30)),
+    }),
+  );
+  const sent = context.envelope.input['diseinfo'];
+  const diagnoses = readInput(context, 'diseinfo', diseases).map((d) => d.diag_code);
+  const encounter = await lockEncounter(context.client, context.institution, info.psn_no, info.mdtrt_id);
+  if (MED_TYPES[encounter.med_type]?.encounter !== 'inpatient')
+    throw new HisError('STATE', `就诊 ${info.mdtrt_id} 是门诊就诊，不能办理住院信息变更`);
+  requireStatus(encounter, ['open', 'discharged'], '变更住院信息');
+  if (info.med_type !== undefined && MED_TYPES[info.med_type]?.encounter !== 'inpatient')
+    throw new HisError('CODE_UNKNOWN', `住院信息变更的医疗类别应为住院类（21–24），收到 ${info.med_type}`);
+  if (info.begntime !== undefined) requireTimeWithin(context, info.begntime, '入院时间', daysBefore(context.now, 731));
+  if (info.endtime !== undefined) {
+    if (encounter.status !== 'discharged')
+      throw new HisError('STATE', `就诊 ${info.mdtrt_id} 尚未出院，不能变更出院时间`);
+    requireTimeWithin(context, info.endtime, '出院时间');
+  }
+  const codes = sent === undefined || sent === null ? encounter.dise_codg : diagnoses;
+  const main = info.dscg_maindiag_code;
+  const { rows } = await context.client.query<{ ordered: boolean }>(
+    `update encounters set
+        begntime = coalesce($3::timestamp at time zone 'Asia/Shanghai', begntime),
+        endtime = coalesce($4::timestamp at time zone 'Asia/Shanghai', endtime),
+        med_type = coalesce($5, med_type), ipt_otp_no = coalesce($6, ipt_otp_no), dise_codg = $7
+      where psn_no = $1 and mdtrt_id = $2
+      returning endtime is null or endtime >= begntime as ordered`,
+    [
+      info.psn_no,
+      info.mdtrt_id,
+      info.begntime ?? null,
+      info.endtime ?? null,
+      info.med_type ?? null,
+      info.ipt_no ?? null,
+      main && !codes.includes(main) ? [main, ...codes] : codes,
+    ],
+  );
+  // Checked on the row as changed (either time may have moved); the refusal rolls the change back.
+  if (!rows[0]?.ordered) throw new HisError('DATE_ORDER', '出院时间早于入院时间');
+  return { psnNo: info.psn_no, output: {} };
 };

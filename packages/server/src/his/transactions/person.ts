@@ -5,25 +5,34 @@ import { categoriesOf, findPerson, nextId } from '../../store.js';
 import { readInput, type Handler } from '../context.js';
 import { personByVoucher } from '../vouchers.js';
 import { chinaDateTime, HisError } from '../protocol.js';
+import { code, dateTime, optional, text } from '../fields.js';
 
 export const signIn: Handler = async (context) => {
   readInput(
     context,
     'signIn',
-    z.looseObject({ opter_no: z.string().min(1), mac: z.string().optional(), ip: z.string().optional() }),
+    z.looseObject({ opter_no: code(30), mac: optional(text(100)), ip: optional(text(100)) }),
   );
   const signNo = await nextId(context.client, 'sign_seq', 'SG', context.today);
   return { output: { signinoutb: { sign_time: chinaDateTime(context.now), sign_no: signNo } } };
 };
 
+/** 9002 签退: the operator signs out; the platform keeps no session, so it answers with the time and the number. */
+export const signOut: Handler = (context) => {
+  const data = readInput(context, 'signOut', z.looseObject({ sign_no: text(100), opter_no: code(30) }));
+  return Promise.resolve({ output: { signoutoutb: { sign_time: chinaDateTime(context.now), sign_no: data.sign_no } } });
+};
+
 const personQuery = z.looseObject({
-  mdtrt_cert_type: z.enum(['01', '02', '03'], {
-    message: '就诊凭证类型应为 01 医保电子凭证、02 居民身份证、03 社会保障卡',
-  }),
-  mdtrt_cert_no: z.string().min(1).max(50),
-  psn_cert_type: z.string().optional(),
-  certno: z.string().max(50).optional(),
-  psn_name: z.string().max(50).optional(),
+  mdtrt_cert_type: code(3, { width: 2 }).pipe(
+    z.enum(['01', '02', '03'], { message: '就诊凭证类型应为 01 医保电子凭证、02 居民身份证、03 社会保障卡' }),
+  ),
+  mdtrt_cert_no: code(50),
+  card_sn: optional(code(50)),
+  begntime: optional(dateTime),
+  psn_cert_type: optional(code(6, { width: 2 })),
+  certno: optional(code(50)),
+  psn_name: optional(text(50)),
 });
 
 /** Years of age on a date. */
@@ -62,17 +71,21 @@ export const personInfo: Handler = async (context) => {
         brdy: person.brdy,
         age,
       },
-      insuinfo: enrollments.rows.map((row) => ({
-        balc: 0,
-        insutype: row.insutype,
-        psn_type: age >= 18 ? '1501' : '1405',
-        psn_insu_stas: row.begin_date <= context.today && context.today <= row.end_date ? '1' : '2',
-        psn_insu_date: row.begin_date,
-        paus_insu_date: row.end_date,
-        cvlserv_flag: '0',
-        insuplc_admdvs: person.admdvs,
-        emp_name: '',
-      })),
+      insuinfo: enrollments.rows.map((row) => {
+        const insured = row.begin_date <= context.today && context.today <= row.end_date;
+        return {
+          balc: 0,
+          insutype: row.insutype,
+          psn_type: age >= 18 ? '1501' : '1405',
+          psn_insu_stas: insured ? '1' : '2',
+          psn_insu_date: row.begin_date,
+          // 暂停参保日期: none while insured; the day cover ended otherwise.
+          paus_insu_date: insured ? null : row.end_date,
+          cvlserv_flag: '0',
+          insuplc_admdvs: person.admdvs,
+          emp_name: '',
+        };
+      }),
       // psn_idet_type: the national list is not published; the platform sends its glossary codes (docs/HIS.md).
       idetinfo: spells
         .filter((spell) => active.has(spell.code))

@@ -1,33 +1,36 @@
 /** Pre-settlement, settlement and cancellation: 2206/2207/2208 outpatient, 2303/2304/2305 inpatient; 2601 reversal. */
 import { z } from 'zod';
-import { cancelSettlement, settleEncounter } from '../../settlement/service.js';
+import { cancelSettlement, reinstateSettlement, settleEncounter, settlementInfo } from '../../settlement/service.js';
 import { readInput, type Handler } from '../context.js';
-import { HisError, yuan } from '../protocol.js';
+import { code, optional, text, yuan } from '../fields.js';
+import { HisError } from '../protocol.js';
 import { withdrawEncounter } from './encounters.js';
 
 const settleData = z.looseObject({
-  psn_no: z.string().min(1),
-  mdtrt_id: z.string().min(1),
-  mdtrt_cert_type: z.string().optional(),
-  mdtrt_cert_no: z.string().optional(),
+  psn_no: code(30),
+  mdtrt_id: code(30),
+  mdtrt_cert_type: optional(code(3, { width: 2 })),
+  mdtrt_cert_no: optional(code(50)),
   medfee_sumamt: yuan,
-  psn_setlway: z.string().optional(),
-  insutype: z.string().optional(),
-  acct_used_flag: z.string().optional(),
-  mid_setl_flag: z.string().optional(),
-  med_type: z.string().optional(),
-  chrg_bchno: z.string().optional(),
-  fulamt_ownpay_amt: yuan.optional(),
-  overlmt_selfpay: yuan.optional(),
-  preselfpay_amt: yuan.optional(),
-  inscp_scp_amt: yuan.optional(),
+  psn_setlway: optional(code(6, { width: 2 })),
+  insutype: optional(code(6)),
+  acct_used_flag: optional(code(1)),
+  mid_setl_flag: optional(code(3)),
+  med_type: optional(code(6, { width: 2 })),
+  chrg_bchno: optional(code(30)),
+  invono: optional(text(20)),
+  // With fee lines uploaded these four are placeholders (0.00, "" or null in many clients): the lines decide.
+  fulamt_ownpay_amt: optional(yuan),
+  overlmt_selfpay: optional(yuan),
+  preselfpay_amt: optional(yuan),
+  inscp_scp_amt: optional(yuan),
 });
 
 function settleHandler(commit: boolean, outpatient: boolean): Handler {
   return async (context) => {
     const data = readInput(context, 'data', settleData);
     if (outpatient && !data.med_type) throw new HisError('SCHEMA', 'input.data.med_type：门诊结算须给出医疗类别');
-    const { output, deferred } = await settleEncounter(context, {
+    const { output, deferred, notes } = await settleEncounter(context, {
       psnNo: data.psn_no,
       mdtrtId: data.mdtrt_id,
       medType: outpatient ? data.med_type : undefined,
@@ -42,7 +45,12 @@ function settleHandler(commit: boolean, outpatient: boolean): Handler {
       midSettlement: data.mid_setl_flag === '1',
       commit,
     });
-    return { psnNo: data.psn_no, output, ...(deferred ? { deferred } : {}) };
+    return {
+      psnNo: data.psn_no,
+      output,
+      ...(deferred ? { deferred } : {}),
+      ...(notes.length > 0 ? { warn: notes.join('；') } : {}),
+    };
   };
 }
 
@@ -52,10 +60,10 @@ export const preSettleInpatient = settleHandler(false, false);
 export const settleInpatient = settleHandler(true, false);
 
 const cancelData = z.looseObject({
-  psn_no: z.string().min(1),
-  mdtrt_id: z.string().min(1),
-  setl_id: z.string().min(1),
-  exp_content: z.string().optional(),
+  psn_no: code(30),
+  mdtrt_id: code(30),
+  setl_id: code(30),
+  exp_content: optional(z.unknown()),
 });
 
 export const cancel: Handler = async (context) => {
@@ -64,18 +72,30 @@ export const cancel: Handler = async (context) => {
   return { psnNo: data.psn_no, output };
 };
 
+/** 5203 结算信息查询: one settlement of the calling institution, as 2207/2304 answered it. */
+export const settlementQuery: Handler = async (context) => {
+  const data = readInput(
+    context,
+    'data',
+    z.looseObject({ psn_no: code(30), setl_id: code(30), mdtrt_id: optional(code(30)) }),
+  );
+  const { output } = await settlementInfo(context, data.psn_no, data.setl_id, data.mdtrt_id);
+  return { psnNo: data.psn_no, output };
+};
+
 /**
  * 2601 冲正: undoes the transaction sent under omsgid when its reply was lost. A settlement is cancelled, an
- * admission or registration withdrawn; a message that never arrived needs nothing and says so.
+ * admission or registration withdrawn, a cancellation reversed (the settlement stands again); a message that never
+ * arrived needs nothing and says so.
  */
 export const reverse: Handler = async (context) => {
   const data = readInput(
     context,
     'data',
     z.looseObject({
-      psn_no: z.string().min(1),
-      omsgid: z.string().min(1).max(30),
-      oinfno: z.string().regex(/^\d{4}$/),
+      psn_no: code(30),
+      omsgid: code(30),
+      oinfno: code(6).pipe(z.string().regex(/^\d{4}[A-Z]?$/, { message: '原交易编号应为 4 位数字' })),
     }),
   );
   const { rows } = await context.client.query<{
@@ -97,9 +117,25 @@ export const reverse: Handler = async (context) => {
     case '2207':
     case '2304': {
       const setlinfo = output['setlinfo'] ?? {};
-      return cancelSettlement(context, data.psn_no, String(setlinfo['mdtrt_id']), String(setlinfo['setl_id'])).then(
-        ({ output: reversal }) => ({ psnNo: data.psn_no, output: reversal }),
+      const { output: reversal } = await cancelSettlement(
+        context,
+        data.psn_no,
+        String(setlinfo['mdtrt_id']),
+        String(setlinfo['setl_id']),
+        { reversal: true },
       );
+      return { psnNo: data.psn_no, output: reversal };
+    }
+    case '2208':
+    case '2305': {
+      const setlinfo = output['setlinfo'] ?? {};
+      const { output: reinstated, deferred } = await reinstateSettlement(
+        context,
+        data.psn_no,
+        String(setlinfo['mdtrt_id']),
+        String(setlinfo['setl_id']),
+      );
+      return { psnNo: data.psn_no, output: reinstated, ...(deferred ? { deferred } : {}) };
     }
     case '2401':
     case '2201': {
@@ -107,6 +143,9 @@ export const reverse: Handler = async (context) => {
       return withdrawEncounter(context, data.psn_no, String(node['mdtrt_id']), '冲正');
     }
     default:
-      throw new HisError('INFNO_UNKNOWN', `暂不支持冲正交易 ${data.oinfno}（可冲正 2201、2207、2304、2401）`);
+      throw new HisError(
+        'INFNO_UNKNOWN',
+        `不能冲正交易 ${data.oinfno}（可冲正 2201、2207、2208、2304、2305、2401；明细上传请用 2205/2302 撤销）`,
+      );
   }
 };
