@@ -18,9 +18,11 @@ create index fee_lines_refunds on fee_lines (psn_no, mdtrt_id, init_feedetl_sn) 
 -- The voucher the person presented when the visit or stay was opened (就诊凭证类型): replies echo it.
 alter table encounters add column mdtrt_cert_type text;
 
--- A cancellation gives its lines back (active again) and records which cancellation did: 2601 reversing that
--- cancellation settles exactly those lines again.
+-- A cancellation gives its lines back (active again), marks them with its setl_id and counts them: 2601 reversing
+-- that cancellation settles exactly those lines again, and only while all of them are still there as they were (the
+-- mark stays on a withdrawn line; a line uploaded again under its serial number loses it).
 alter table fee_lines add column released_by text;
+alter table settlements add column released_lines integer;
 
 -- Whether a settlement closed its visit or stay (a final inpatient settlement, a visit settled by totals alone):
 -- reinstating it after a reversed cancellation closes it again.

@@ -55,16 +55,21 @@ export function readInput<S extends z.ZodType>(context: HisContext, node: string
   }
   const parsed = schema.safeParse(value, { reportInput: true });
   if (parsed.success) return parsed.data;
-  const alternative: unknown =
-    Array.isArray(value) && value.length === 1 ? (value as unknown[])[0] : isObject(value) ? [value] : undefined;
-  if (alternative !== undefined) {
-    const retried = schema.safeParse(alternative, { reportInput: true });
+  let issue = parsed.error.issues[0];
+  let path: (string | number)[] = (issue?.path ?? []) as (string | number)[];
+  // A dialect: an object node sent as a one-element list, a list node sent as one object. When the node itself had
+  // the wrong shape, it is read in the other one, and a problem inside it is named where the client put it.
+  const unwrapped = Array.isArray(value) && value.length === 1;
+  if (path.length === 0 && (unwrapped || isObject(value))) {
+    const retried = schema.safeParse(unwrapped ? (value as unknown[])[0] : [value], { reportInput: true });
     if (retried.success) return retried.data;
+    issue = retried.error.issues[0];
+    const inner = (issue?.path ?? []) as (string | number)[];
+    path = unwrapped ? [0, ...inner] : inner.slice(1);
   }
-  const issue = parsed.error.issues[0];
   if (!issue) throw new HisError('SCHEMA', `input.${node} 不符合要求`);
-  const path = formatPath(['input', node, ...(issue.path as (string | number)[])]);
-  const message = value === undefined || value === null ? `缺少 input.${node}` : `${path}：${describeField(issue)}`;
+  const where = formatPath(['input', node, ...path]);
+  const message = value === undefined || value === null ? `缺少 input.${node}` : `${where}：${describeField(issue)}`;
   throw new HisError(issueCode(issue), message);
 }
 

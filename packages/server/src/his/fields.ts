@@ -44,27 +44,46 @@ export function optional<S extends z.ZodType>(schema: S): z.ZodPreprocess<z.ZodO
 
 /**
  * A decimal with at most `places` decimals as an integer count of 10^-places, from a JSON number or a numeric
- * string. Trailing zeros beyond the places are fine ("12.500000" with 2 places); a JSON number within a millionth of a
- * unit of such a decimal is that decimal (what a double holding it prints as). 'format' when it is not a number at
- * all, 'decimals' when it has more decimals than allowed, 'range' when it is too large to be exact.
+ * string. Trailing zeros beyond the places are fine ("12.500000" with 2 places). A JSON number is read as the decimal
+ * it prints as (16384.1); one that carries binary floating-point noise (112.97000000000001, a JavaScript sum) is the
+ * decimal within a trillionth of its size. 'format' when it is not a number at all, 'decimals' when it has more
+ * decimals than allowed, 'range' when it is too large to be exact.
  */
 export function scaledDecimal(input: unknown, places: number): number | 'format' | 'decimals' | 'range' {
   if (typeof input === 'number') {
     if (!Number.isFinite(input)) return 'format';
-    const scaled = input * 10 ** places;
-    const rounded = Math.round(scaled);
-    if (!Number.isSafeInteger(rounded)) return 'range';
-    return Math.abs(scaled - rounded) < 1e-6 ? rounded : 'decimals';
+    const printed = decimalText(String(input), places, true);
+    if (printed !== 'decimals') return printed;
+    const fixed = input.toFixed(places);
+    if (Math.abs(input - Number(fixed)) > 1e-12 * Math.max(1, Math.abs(input))) return 'decimals';
+    return decimalText(fixed, places);
   }
   if (typeof input !== 'string') return 'format';
-  const match = /^([+-]?)(\d{1,30})(?:\.(\d*))?$/.exec(input.trim());
-  if (!match) return 'format';
+  return decimalText(input.trim(), places);
+}
+
+function decimalText(text: string, places: number, printed = false): number | 'format' | 'decimals' | 'range' {
+  const match = /^([+-]?)(\d{1,30})(?:\.(\d*))?$/.exec(text);
+  if (!match) {
+    // JavaScript prints very large and very small numbers with an exponent (1e+21, 1e-7); in text it is no amount.
+    if (!printed) return 'format';
+    if (/^[+-]?\d+(\.\d+)?e-\d+$/i.test(text)) return 'decimals';
+    return /^[+-]?\d+(\.\d+)?e\+?\d+$/i.test(text) ? 'range' : 'format';
+  }
   const [, sign, whole = '', fraction = ''] = match;
   const significant = fraction.replace(/0+$/, '');
   if (significant.length > places) return 'decimals';
   const value = Number(whole) * 10 ** places + Number(significant.padEnd(places, '0') || '0');
   if (!Number.isSafeInteger(value)) return 'range';
   return sign === '-' && value !== 0 ? -value : value;
+}
+
+/** A number field that holds something else: missing (undefined or null), or of another type. */
+function notANumber(ctx: Issue, input: unknown, what: string): typeof z.NEVER {
+  if (input === undefined || input === null) return fail(ctx, input, 'SCHEMA', '缺少必填项');
+  if (typeof input !== 'string' && typeof input !== 'number')
+    return fail(ctx, input, 'AMOUNT_FORMAT', `类型错误：${what}应为数字或数字文本`);
+  return fail(ctx, input, 'AMOUNT_FORMAT', `${what}格式错误：应为数字或数字文本（如 12.50）`);
 }
 
 type Reader<T> = z.ZodPipe<z.ZodUnknown, z.ZodTransform<T, unknown>>;
@@ -74,10 +93,7 @@ function amount(options: { negative: boolean }): Reader<Fen> {
     const fen = scaledDecimal(input, 2);
     if (fen === 'decimals') return fail(ctx, input, 'AMOUNT_DECIMALS', '金额最多两位小数');
     if (fen === 'range') return fail(ctx, input, 'AMOUNT_RANGE', `金额超出范围（须小于 ${MAX_AMOUNT_FEN / 100} 元）`);
-    if (fen === 'format') {
-      if (input === undefined) return fail(ctx, input, 'SCHEMA', '缺少必填项');
-      return fail(ctx, input, 'AMOUNT_FORMAT', '金额格式错误：应为数字或数字文本（如 12.50）');
-    }
+    if (fen === 'format') return notANumber(ctx, input, '金额');
     if (fen < 0 && !options.negative) return fail(ctx, input, 'AMOUNT_NEGATIVE', '金额不能为负数');
     if (Math.abs(fen) >= MAX_AMOUNT_FEN)
       return fail(ctx, input, 'AMOUNT_RANGE', `金额超出范围（须小于 ${MAX_AMOUNT_FEN / 100} 元）`);
@@ -95,10 +111,7 @@ export const unitPrice: Reader<Micro> = z.unknown().transform((input, ctx): Micr
   const micro = scaledDecimal(input, 6);
   if (micro === 'decimals') return fail(ctx, input, 'AMOUNT_DECIMALS', '单价最多六位小数');
   if (micro === 'range') return fail(ctx, input, 'AMOUNT_RANGE', `单价超出范围（须小于 ${MAX_AMOUNT_FEN / 100} 元）`);
-  if (micro === 'format')
-    return input === undefined
-      ? fail(ctx, input, 'SCHEMA', '缺少必填项')
-      : fail(ctx, input, 'AMOUNT_FORMAT', '单价格式错误：应为数字或数字文本');
+  if (micro === 'format') return notANumber(ctx, input, '单价');
   if (micro < 0) return fail(ctx, input, 'AMOUNT_NEGATIVE', '单价不能为负数');
   if (micro >= MAX_AMOUNT_FEN * MICRO_PER_FEN)
     return fail(ctx, input, 'AMOUNT_RANGE', `单价超出范围（须小于 ${MAX_AMOUNT_FEN / 100} 元）`);
@@ -110,10 +123,7 @@ export const count: Reader<Count> = z.unknown().transform((input, ctx): Count =>
   const scaled = scaledDecimal(input, 4);
   if (scaled === 'decimals') return fail(ctx, input, 'AMOUNT_DECIMALS', '数量最多四位小数');
   if (scaled === 'range') return fail(ctx, input, 'AMOUNT_RANGE', '数量超出范围（须小于 1 亿）');
-  if (scaled === 'format')
-    return input === undefined
-      ? fail(ctx, input, 'SCHEMA', '缺少必填项')
-      : fail(ctx, input, 'AMOUNT_FORMAT', '数量格式错误：应为数字或数字文本');
+  if (scaled === 'format') return notANumber(ctx, input, '数量');
   if (scaled === 0) return fail(ctx, input, 'AMOUNT_FORMAT', '数量不能为 0');
   if (Math.abs(scaled) >= 1e8 * COUNT_SCALE) return fail(ctx, input, 'AMOUNT_RANGE', '数量超出范围（须小于 1 亿）');
   return scaled;

@@ -486,6 +486,8 @@ interface StoredSettlement extends Settlement {
   ytd_after: YearToDate;
   msgid: string;
   closes: boolean;
+  /** A cancellation: how many fee lines it gave back. */
+  released_lines: number | null;
   setl_time_full: string;
   setldetail: unknown;
 }
@@ -497,7 +499,7 @@ async function storedSettlement(
   setlId: string,
 ): Promise<StoredSettlement | undefined> {
   const { rows } = await client.query<Omit<StoredSettlement, 'acct_pay'>>(
-    `select setl_id, mdtrt_id, fixmedins_code, reverses, reversed_by, kind, year, med_type, category, msgid, closes, setldetail,
+    `select setl_id, mdtrt_id, fixmedins_code, reverses, reversed_by, kind, year, med_type, category, msgid, closes, released_lines, setldetail,
             to_char(setl_time at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as setl_time,
             to_char(setl_time at time zone 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI:SS') as setl_time_full,
             ${AMOUNT_COLUMNS}, ytd_before, ytd_after, layers
@@ -580,13 +582,19 @@ export async function cancelSettlement(
   const person = await findPerson(client, psnNo);
   const negative = negate(original);
   const cancelId = `ST${context.today.replaceAll('-', '')}${String(sequence).padStart(10, '0')}`;
+  // The lines become unsettled again, marked with the cancellation that released them (2601 may settle them again).
+  const released = await client.query(
+    "update fee_lines set status = 'active', setl_id = null, released_by = $4 where psn_no = $1 and mdtrt_id = $2 and setl_id = $3",
+    [psnNo, mdtrtId, setlId, cancelId],
+  );
   await client.query(
     `insert into settlements (psn_no, setl_id, mdtrt_id, fixmedins_code, kind, reverses, year, setl_time, med_type, category, policy_id, policy_fingerprint,
         medfee_sumamt, fulamt_ownpay_amt, overlmt_selfpay, preselfpay_amt, inscp_scp_amt, act_pay_dedc, hifp_pay, pool_prop_selfpay, hifmi_pay,
-        maf_pay, oth_pay, fund_pay_sumamt, psn_part_amt, psn_cash_pay, hosp_part_amt, layers, setldetail, trace, ytd_before, ytd_after, msgid, voided)
+        maf_pay, oth_pay, fund_pay_sumamt, psn_part_amt, psn_cash_pay, hosp_part_amt, layers, setldetail, trace, ytd_before, ytd_after, msgid, voided,
+        released_lines)
      select psn_no, $3, mdtrt_id, fixmedins_code, 'cancellation', setl_id, year, $4, med_type, category, policy_id, policy_fingerprint,
         -medfee_sumamt, -fulamt_ownpay_amt, -overlmt_selfpay, -preselfpay_amt, -inscp_scp_amt, -act_pay_dedc, -hifp_pay, pool_prop_selfpay, -hifmi_pay,
-        -maf_pay, -oth_pay, -fund_pay_sumamt, -psn_part_amt, -psn_cash_pay, -hosp_part_amt, $9, $5, $10, $6, $7, $8, $11
+        -maf_pay, -oth_pay, -fund_pay_sumamt, -psn_part_amt, -psn_cash_pay, -hosp_part_amt, $9, $5, $10, $6, $7, $8, $11, $12
        from settlements where psn_no = $1 and setl_id = $2`,
     [
       psnNo,
@@ -600,6 +608,7 @@ export async function cancelSettlement(
       JSON.stringify(negative.layers),
       JSON.stringify(storeTrace([])),
       options.reversal === true,
+      released.rowCount ?? 0,
     ],
   );
   await client.query('update settlements set reversed_by = $3, voided = $4 where psn_no = $1 and setl_id = $2', [
@@ -611,10 +620,6 @@ export async function cancelSettlement(
   await post(client, psnNo, cancelId, original.fixmedins_code, original, -1);
   await storeYearToDate(client, psnNo, restored, -1);
   await lowerWarning(client, context, person, original.year, restored, cancelId);
-  await client.query(
-    "update fee_lines set status = 'active', setl_id = null, released_by = $4 where psn_no = $1 and mdtrt_id = $2 and setl_id = $3",
-    [psnNo, mdtrtId, setlId, cancelId],
-  );
   if (encounter.status === 'settled') {
     await client.query(
       "update encounters set status = case when endtime is null then 'open' else 'discharged' end where psn_no = $1 and mdtrt_id = $2",
@@ -690,14 +695,28 @@ export async function reinstateSettlement(
       'STATE',
       `撤销结算 ${cancelId} 之后该人员已有结算 ${later.rows[0].setl_id}，不能冲正；请按新的结算处理`,
     );
-  const lines = await client.query<{ feedetl_sn: string; status: string }>(
-    "select feedetl_sn, status from fee_lines where psn_no = $1 and mdtrt_id = $2 and released_by = $3 and status <> 'active' limit 1",
+  // The lines it gave back, all still there as they were: none withdrawn, none uploaded again (which drops the mark),
+  // none with a refund uploaded against it since.
+  const lines = await client.query<{ active: number; total: number; gone: string | null; refunded: string | null }>(
+    `select count(*) filter (where l.status = 'active')::int as active, count(*)::int as total,
+            min(l.feedetl_sn) filter (where l.status <> 'active') as gone,
+            (select min(r.init_feedetl_sn) from fee_lines r
+              where r.psn_no = $1 and r.mdtrt_id = $2 and r.status = 'active' and r.released_by is distinct from $3
+                and r.init_feedetl_sn in (select feedetl_sn from fee_lines where psn_no = $1 and mdtrt_id = $2 and released_by = $3)) as refunded
+       from fee_lines l where l.psn_no = $1 and l.mdtrt_id = $2 and l.released_by = $3`,
     [psnNo, mdtrtId, cancelId],
   );
-  if (lines.rows[0])
+  const given = lines.rows[0] ?? { active: 0, total: 0, gone: null, refunded: null };
+  const expected = cancellation.released_lines ?? 0;
+  if (given.active !== expected || given.total !== expected)
     throw new HisError(
       'STATE',
-      `撤销结算 ${cancelId} 退回的费用明细 ${lines.rows[0].feedetl_sn} 已${lines.rows[0].status === 'withdrawn' ? '撤销' : '重新结算'}，不能冲正`,
+      `撤销结算 ${cancelId} 退回的 ${expected} 条费用明细${given.gone === null ? '' : `（如 ${given.gone}）`}已有撤销或重新上传，现存 ${given.active} 条，不能冲正；请按新的结算处理`,
+    );
+  if (given.refunded !== null)
+    throw new HisError(
+      'STATE',
+      `撤销结算 ${cancelId} 退回的费用明细 ${given.refunded} 已上传退费明细，不能冲正；请按新的结算处理`,
     );
   const restored = shiftYearToDate(current, original.ytd_before, original.ytd_after, 1);
   const person = await findPerson(client, psnNo);

@@ -235,7 +235,7 @@ export const cancelDischarge: Handler = async (context) => {
 
 /**
  * 2403 住院信息变更: corrects an unsettled stay's admission (adminfo: begntime, med_type, ipt_no, main diagnosis; the
- * discharge time once discharged) and, when diseinfo is sent, its diagnoses. Fields not sent stay as they were.
+ * discharge time once discharged) and, when diseinfo lists any, its diagnoses. Fields not sent stay as they were.
  */
 export const changeAdmission: Handler = async (context) => {
   const info = readInput(
@@ -251,7 +251,6 @@ export const changeAdmission: Handler = async (context) => {
       dscg_maindiag_code: optional(code(30)),
     }),
   );
-  const sent = context.envelope.input['diseinfo'];
   const diagnoses = readInput(context, 'diseinfo', diseases).map((d) => d.diag_code);
   const encounter = await lockEncounter(context.client, context.institution, info.psn_no, info.mdtrt_id);
   if (MED_TYPES[encounter.med_type]?.encounter !== 'inpatient')
@@ -265,7 +264,8 @@ export const changeAdmission: Handler = async (context) => {
       throw new HisError('STATE', `就诊 ${info.mdtrt_id} 尚未出院，不能变更出院时间`);
     requireTimeWithin(context, info.endtime, '出院时间');
   }
-  const codes = sent === undefined || sent === null ? encounter.dise_codg : diagnoses;
+  // An empty or missing diseinfo keeps the diagnoses (clients send [] when nothing changed).
+  const codes = diagnoses.length > 0 ? diagnoses : encounter.dise_codg;
   const main = info.dscg_maindiag_code;
   const { rows } = await context.client.query<{ ordered: boolean }>(
     `update encounters set

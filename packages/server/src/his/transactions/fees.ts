@@ -160,9 +160,8 @@ function checkLine(line: Line, index: number, outpatient: boolean): void {
   if (line.cnt > 0 && line.init_feedetl_sn !== undefined)
     throw new HisError('SCHEMA', `${at}：给出 init_feedetl_sn 的退费明细数量应为负数，收到 ${countText(line.cnt)}`);
   if (line.init_feedetl_sn === line.feedetl_sn) throw new HisError('SCHEMA', `${at}：退费明细不能退自身`);
-  if (line.pric_uplmt_amt !== undefined && line.pric_uplmt_amt === 0)
-    // 0 is what several clients send for "no cap"; a cap of 0 yuan would make the whole line over the limit.
-    line.pric_uplmt_amt = undefined;
+  // 0 is what typed clients send for an empty cap; a cap of 0 yuan would put the whole line above it.
+  if (line.pric_uplmt_amt === 0) line.pric_uplmt_amt = undefined;
 }
 
 async function uploadLines(
@@ -376,7 +375,7 @@ async function withdrawLines(
   const encounter = await lockEncounter(context.client, context.institution, data.psn_no, data.mdtrt_id);
   requireStatus(encounter, ['open', 'discharged'], '撤销费用明细');
   const { rows, rowCount } = await context.client.query<{ init_feedetl_sn: string | null }>(
-    `update fee_lines set status = 'withdrawn', released_by = null where psn_no = $1 and mdtrt_id = $2 and status = 'active'
+    `update fee_lines set status = 'withdrawn' where psn_no = $1 and mdtrt_id = $2 and status = 'active'
         and ($3 = '0000' or ${key} = $3 or ($4 and init_feedetl_sn = $3))
      returning init_feedetl_sn`,
     [data.psn_no, data.mdtrt_id, selector, key === 'feedetl_sn'],
