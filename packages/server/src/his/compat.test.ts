@@ -545,6 +545,19 @@ describe('6. dialects', () => {
     expect((await accepted(message)).output['setlinfo']).toMatchObject({ medfee_sumamt: 10, hifp_pay: 5 });
   });
 
+  it('refuses a NUL hidden in JSON text (input, or a node of it) as it refuses one anywhere', async () => {
+    const visit = await registerVisit(world, P002);
+    // The escape travels as six characters (\u0000) inside the string and becomes a NUL only when the text is read.
+    const data = { psn_no: P002, mdtrt_id: visit, med_type: '11', medfee_sumamt: 10, invono: 'A\u0000B' };
+    await refused({ ...envelope('2207', {}), input: JSON.stringify({ data }) }, 'TEXT_CONTROL', ['input.data.invono']);
+    await refused(envelope('2207', { data: JSON.stringify(data) }), 'TEXT_CONTROL', ['input.data.invono']);
+    await refused(
+      envelope('2204', { feedetail: JSON.stringify([line(visit, { med_list_codg: 'X\u0000' })]) }),
+      'TEXT_CONTROL',
+      ['input.feedetail[0].med_list_codg'],
+    );
+  });
+
   it('reads input.data sent as a one-element list (2302)', async () => {
     const stay = await admit();
     await upload('2301', [line(stay, { feedetl_sn: 'W1' }), line(stay, { feedetl_sn: 'W2' })]);
@@ -1196,6 +1209,18 @@ describe('12. 2601 冲正', () => {
     await refused(reverse(cancellation.msgid, '2208'), 'STATE', [cancellation.cancelId]);
     expect((await lineRows(visit)).map((row) => [row.status, row.released_by])).toEqual([['active', null]]);
     // Outpatient fund standing: unchanged.
+  });
+
+  it('of a 2208 is refused when the visit was withdrawn since (2202)', async () => {
+    const { visit, setlId } = await settledVisit();
+    const cancellation = await cancelVisit(visit, setlId);
+    await accepted(envelope('2202', { data: { psn_no: P002, mdtrt_id: visit } }));
+    await refused(reverse(cancellation.msgid, '2208'), 'STATE', [cancellation.cancelId, visit]);
+    const { rows } = await world.pool.query('select reversed_by from settlements where psn_no = $1 and setl_id = $2', [
+      P002,
+      setlId,
+    ]);
+    expect(rows[0]).toEqual({ reversed_by: cancellation.cancelId });
   });
 
   it('of a 2208 is refused when a line it gave back was refunded since', async () => {

@@ -41,18 +41,12 @@ export type Handler = (context: HisContext) => Promise<HandlerResult>;
 
 /**
  * Validates one node of `input` (data, mdtrtinfo, feedetail …); the first problem becomes the refusal, naming the
- * field, what was expected and what was received. Dialects are read as the node they stand for: the node as a JSON
- * string, an object node sent as a one-element list (input.data as [{…}]), a list node sent as a single object.
+ * field, what was expected and what was received. Dialects are read as the node they stand for: an object node sent
+ * as a one-element list (input.data as [{…}]), a list node sent as a single object.
  */
 export function readInput<S extends z.ZodType>(context: HisContext, node: string, schema: S): z.output<S> {
-  let value = context.envelope.input[node];
-  if (typeof value === 'string' && /^\s*[[{]/.test(value)) {
-    try {
-      value = JSON.parse(value) as unknown;
-    } catch {
-      // Left as it is: the schema refuses it with what it received.
-    }
-  }
+  // A node sent as JSON text was read at the edge (expandJsonText), before control characters were looked for.
+  const value = context.envelope.input[node];
   const parsed = schema.safeParse(value, { reportInput: true });
   if (parsed.success) return parsed.data;
   let issue = parsed.error.issues[0];

@@ -15,6 +15,7 @@ import { describeField } from './fields.js';
 import {
   chinaStamp,
   envelopeSchema,
+  expandJsonText,
   HIS_ERRORS,
   HisError,
   issueCode,
@@ -136,13 +137,14 @@ export async function callService(
   let institution: Institution | undefined;
   try {
     institution = await authenticate(deps.pool, readCredential(authorization), address);
-    const control = findControlCharacter(body);
+    const message = expandJsonText(body);
+    const control = findControlCharacter(message);
     if (control)
       throw new HisError(
         'TEXT_CONTROL',
         `报文 ${withoutControlCharacters(formatPath(control.path)) || '（根）'}：含有控制字符 ${control.character}，请去除后重发`,
       );
-    const parsed = envelopeSchema.safeParse(body, { reportInput: true });
+    const parsed = envelopeSchema.safeParse(message, { reportInput: true });
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const path = formatPath((issue?.path ?? []) as (string | number)[]);

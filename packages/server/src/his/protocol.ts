@@ -59,19 +59,36 @@ export const envelopeSchema = z.looseObject({
   fixmedins_code: code(30),
   fixmedins_name: optional(text(200)),
   sign_no: optional(text(100)),
-  input: z.preprocess(
-    (value) => {
-      if (typeof value !== 'string') return value;
-      try {
-        return JSON.parse(value) as unknown;
-      } catch {
-        return value;
-      }
-    },
-    z.record(z.string(), z.unknown(), { message: 'input 应为对象（或对象的 JSON 文本）' }),
-  ),
+  input: z.record(z.string(), z.unknown(), { message: 'input 应为对象（或对象的 JSON 文本）' }),
 });
 export type Envelope = z.output<typeof envelopeSchema>;
+
+/**
+ * The message with what dialects send as JSON text read as what it stands for: `input` as the JSON of its object, and
+ * a node of it (data, feedetail …) as the JSON of its object or list. Done first, so that everything after — the
+ * refusal of control characters above all — sees the values the handlers will read.
+ */
+export function expandJsonText(body: unknown): unknown {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
+  const message = { ...(body as Record<string, unknown>) };
+  const input = parseJsonText(message['input']);
+  if (input !== null && typeof input === 'object' && !Array.isArray(input))
+    message['input'] = Object.fromEntries(
+      Object.entries(input as Record<string, unknown>).map(([node, value]) => [node, parseJsonText(value)]),
+    );
+  else message['input'] = input;
+  return message;
+}
+
+/** A string holding a JSON object or list becomes that object or list; anything else stays as it is. */
+function parseJsonText(value: unknown): unknown {
+  if (typeof value !== 'string' || !/^\s*[[{]/.test(value)) return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+}
 
 export interface Reply {
   infcode: 0 | -1;

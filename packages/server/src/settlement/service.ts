@@ -683,6 +683,11 @@ export async function reinstateSettlement(
     throw new HisError('SETTLEMENT_NOT_FOUND', `就诊 ${mdtrtId} 没有撤销结算 ${cancelId}`);
   if (cancellation.reversed_by)
     throw new HisError('STATE', `撤销结算 ${cancelId} 已于 ${cancellation.reversed_by} 冲正`);
+  // A cancellation made before the platform counted the lines it gave back cannot tell whether they are all there.
+  if (cancellation.released_lines === null)
+    throw new HisError('STATE', `撤销结算 ${cancelId} 不能冲正（无退回明细记录）；请按新的结算处理`);
+  if (encounter.status === 'cancelled')
+    throw new HisError('STATE', `就诊 ${mdtrtId} 已撤销，撤销结算 ${cancelId} 不能冲正`);
   const original = await storedSettlement(client, psnNo, cancellation.reverses);
   if (!original) throw new HisError('SETTLEMENT_NOT_FOUND', `没有原结算 ${cancellation.reverses}`);
   const { ytd: current, sequence } = await lockPersonYear(client, psnNo, original.year);
@@ -707,7 +712,7 @@ export async function reinstateSettlement(
     [psnNo, mdtrtId, cancelId],
   );
   const given = lines.rows[0] ?? { active: 0, total: 0, gone: null, refunded: null };
-  const expected = cancellation.released_lines ?? 0;
+  const expected = cancellation.released_lines;
   if (given.active !== expected || given.total !== expected)
     throw new HisError(
       'STATE',
