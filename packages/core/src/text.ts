@@ -55,3 +55,22 @@ export function findControlCharacter(value: unknown, path: (string | number)[] =
   }
   return undefined;
 }
+
+/** How deeply a message may nest: the national interface's messages are 3–4 levels deep. */
+export const MAX_NESTING = 32;
+
+/**
+ * Whether a parsed JSON value nests deeper than `max` (objects and lists), found without recursion: every walk of a
+ * message after this one (control characters, digests, logs) may then recurse safely.
+ */
+export function nestsDeeperThan(value: unknown, max: number = MAX_NESTING): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const [item, depth] = next;
+    if (item === null || typeof item !== 'object') continue;
+    if (depth >= max) return true;
+    for (const child of Array.isArray(item) ? item : Object.values(item as Record<string, unknown>))
+      stack.push([child, depth + 1]);
+  }
+  return false;
+}

@@ -2,7 +2,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { findControlCharacter, formatPath, withoutControlCharacters } from '@sanbao/core';
+import { findControlCharacter, formatPath, MAX_NESTING, nestsDeeperThan, withoutControlCharacters } from '@sanbao/core';
 import { isDatabaseUnavailable, type Pool } from './db/pool.js';
 import { ApiError } from './console/errors.js';
 import { registerEnrollmentRoutes } from './enrollment/routes.js';
@@ -116,6 +116,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       ['params', request.params],
       ['body', Buffer.isBuffer(request.body) ? undefined : request.body],
     ] as const) {
+      if (nestsDeeperThan(value))
+        return done(new ApiError(400, 'SCHEMA', `${part}：嵌套层级超过 ${MAX_NESTING} 层，不予受理`));
       const found = findControlCharacter(value, [part]);
       if (found)
         return done(

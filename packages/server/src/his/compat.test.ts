@@ -1113,10 +1113,11 @@ describe('11. 5203 结算信息查询', () => {
       hifp_pay: 5,
       psn_part_amt: 5,
     });
+    // Another institution's settlement is answered as none: the township cannot tell it from an unknown one.
     await refused(
       envelope('5203', { data: { psn_no: P002, setl_id: setlId } }, { institution: TOWNSHIP.code }),
-      'FORBIDDEN',
-      [setlId, '其他定点医药机构'],
+      'SETTLEMENT_NOT_FOUND',
+      [setlId, '本机构没有'],
       TOWNSHIP,
     );
     await refused(
@@ -1233,6 +1234,32 @@ describe('12. 2601 冲正', () => {
     await upload('2204', [refund(visit, 'V2', 'V1', 'XV01', -1, 5, -5)]);
     await refused(reverse(cancellation.msgid, '2208'), 'STATE', [cancellation.cancelId]);
     // Outpatient fund standing: unchanged (176.00 at most; 186.00 if both reversals above were wrongly accepted).
+  });
+
+  it('of a message that never arrived takes its msgid: the original arriving late is refused, nothing settled', async () => {
+    const visit = await registerVisit(world, P002);
+    await upload('2204', [line(visit, { feedetl_sn: 'LATE1' })]);
+    const settle = envelope('2207', { data: { psn_no: P002, mdtrt_id: visit, med_type: '11', medfee_sumamt: 10 } });
+    const reversal = await accepted(reverse(msgidOf(settle), '2207'));
+    expect(reversal.warn_msg).toContain('无需冲正');
+    await refused(settle, 'STATE', [msgidOf(settle), '冲正']);
+    const { rows } = await world.pool.query(
+      'select count(*)::int as n from settlements where psn_no = $1 and mdtrt_id = $2',
+      [P002, visit],
+    );
+    expect(rows[0]).toEqual({ n: 0 });
+  });
+
+  it('is refused more than 24 hours after the message it names (the cancellation is the way then)', async () => {
+    const { visit, msgid } = await settledVisit();
+    // The settlement's message as if received two days before the world's clock (2026-06-15 10:00 China time).
+    await world.pool.query("update message_log set received_at = '2026-06-13 10:00:00+08' where msgid = $1", [msgid]);
+    await refused(reverse(msgid, '2207'), 'STATE', [msgid, '24 小时']);
+    const { rows } = await world.pool.query(
+      "select count(*)::int as n from settlements where psn_no = $1 and mdtrt_id = $2 and kind = 'settlement' and reversed_by is null",
+      [P002, visit],
+    );
+    expect(rows[0]).toEqual({ n: 1 });
   });
 
   it('of a 2207 voids the settlement and its cancellation, and the day books leave both out', async () => {

@@ -4,7 +4,14 @@
  * replayed msgid gets the stored reply without anything being written again. A refusal writes nothing but an
  * audit line.
  */
-import { findControlCharacter, formatPath, SanbaoError, withoutControlCharacters } from '@sanbao/core';
+import {
+  findControlCharacter,
+  MAX_NESTING,
+  nestsDeeperThan,
+  formatPath,
+  SanbaoError,
+  withoutControlCharacters,
+} from '@sanbao/core';
 import { audit, countRefusal } from '../audit.js';
 import { isDatabaseUnavailable, rollback, sendTogether, withClient, type Pool, type PoolClient } from '../db/pool.js';
 import type { PolicyRegistry } from '../policies.js';
@@ -19,6 +26,7 @@ import {
   HIS_ERRORS,
   HisError,
   issueCode,
+  REVERSED_DIGEST,
   type Envelope,
   type HisErrorCode,
   type Reply,
@@ -138,6 +146,8 @@ export async function callService(
   try {
     institution = await authenticate(deps.pool, readCredential(authorization), address);
     const message = expandJsonText(body);
+    // Before anything walks the message: a message nested thousands deep would overflow the walks' stacks.
+    if (nestsDeeperThan(message)) throw new HisError('SCHEMA', `报文嵌套层级超过 ${MAX_NESTING} 层，不予受理`);
     const control = findControlCharacter(message);
     if (control)
       throw new HisError(
@@ -338,7 +348,12 @@ async function storedReply(
     throw new HisError('MSGID_REUSED', `报文ID ${envelope.msgid} 已用于交易 ${stored.infno}`);
   // Every row has its digest once the platform has started (security/protect.ts); one without is matched on the
   // transaction alone.
-  if (stored.request_hmac_sm3 !== null && stored.request_hmac_sm3 !== digest)
+  // A msgid a 2601 reversed before it arrived answers with that refusal, whatever is sent under it.
+  if (
+    stored.request_hmac_sm3 !== null &&
+    stored.request_hmac_sm3 !== REVERSED_DIGEST &&
+    stored.request_hmac_sm3 !== digest
+  )
     throw new HisError(
       'MSGID_REUSED',
       `报文ID ${envelope.msgid} 已用于内容不同的另一笔 ${stored.infno} 交易：重发须与原报文内容一致，新的交易须使用新的报文ID`,

@@ -21,7 +21,9 @@ export const MAX_AMOUNT_FEN = 10_000_000_000;
 type Issue = z.core.$RefinementCtx;
 
 function fail(ctx: Issue, input: unknown, code: string, message: string): typeof z.NEVER {
-  ctx.addIssue({ code: 'custom', message: `${message}，收到 ${received(input)}`, params: { sanbao: code }, input });
+  // What was received, unless nothing was.
+  const text = input === undefined ? message : `${message}，收到 ${received(input)}`;
+  ctx.addIssue({ code: 'custom', message: text, params: { sanbao: code }, input });
   return z.NEVER;
 }
 
@@ -168,6 +170,8 @@ const DATE_TIME =
   /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?\s*(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 const two = (value: string | number): string => String(value).padStart(2, '0');
+/** Years 1900–2099 only. */
+const inYears = (time: string): boolean => time >= '1900' && time < '2100';
 
 /**
  * yyyy-MM-dd HH:mm:ss (or yyyy-MM-dd) in China time from the forms clients write; the problem 'format' when it is
@@ -178,16 +182,21 @@ export function readDateTime(input: string): { value: string } | { problem: 'for
   if (!match) return { problem: 'format' };
   const [, year, month = '', day = '', hour, minute, second = '00', zone] = match;
   const date = `${year}-${two(month)}-${two(day)}`;
-  if (!isValidDate(date)) return { problem: 'invalid' };
+  // The interface's times are of this and the last century's people and bills; the database stores no year 0.
+  if (!isValidDate(date) || !inYears(date)) return { problem: 'invalid' };
   if (hour === undefined) return { value: date };
   if (Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) return { problem: 'invalid' };
   const time = `${date} ${two(hour)}:${minute}:${second}`;
   if (zone === undefined) return { value: time };
   // With a zone (JavaScript's toJSON writes Z): the same instant in China time (UTC+8, no daylight saving).
-  const offset =
-    zone === 'Z' ? 0 : (zone.startsWith('-') ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(-2)));
+  const offsetHours = zone === 'Z' ? 0 : Number(zone.slice(1, 3));
+  const offsetMinutes = zone === 'Z' ? 0 : Number(zone.slice(-2));
+  // Real offsets run from −12:00 to +14:00.
+  if (offsetHours > 14 || offsetMinutes > 59) return { problem: 'invalid' };
+  const offset = (zone.startsWith('-') ? -1 : 1) * (offsetHours * 60 + offsetMinutes);
   const instant = Date.UTC(+year!, +month - 1, +day, +hour, +minute!, +second) - offset * 60_000;
-  return { value: new Date(instant + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ') };
+  const china = new Date(instant + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
+  return inYears(china) ? { value: china } : { problem: 'invalid' };
 }
 
 /** A date-time (日期时间 yyyy-MM-dd HH:mm:ss, or a plain date) in any of the forms of readDateTime. */

@@ -64,6 +64,12 @@ export const envelopeSchema = z.looseObject({
 export type Envelope = z.output<typeof envelopeSchema>;
 
 /**
+ * The content digest of a msgid taken by a 2601 before its message arrived: whatever arrives under it later gets the
+ * stored refusal (it was reversed), not a transaction.
+ */
+export const REVERSED_DIGEST = 'reversed';
+
+/**
  * The message with what dialects send as JSON text read as what it stands for: `input` as the JSON of its object, and
  * a node of it (data, feedetail …) as the JSON of its object or list. Done first, so that everything after — the
  * refusal of control characters above all — sees the values the handlers will read.

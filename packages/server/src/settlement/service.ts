@@ -136,6 +136,8 @@ function billOf(check: BillCheck): {
       );
     bill = { medfee, fullOwnPay, overLimit, preSelfPay };
   }
+  if (bill.fullOwnPay < 0 || bill.overLimit < 0 || bill.preSelfPay < 0)
+    throw new HisError('AMOUNT_INCONSISTENT', '全自费、超限价自费、先行自付金额不能为负数');
   const inScope = bill.medfee - bill.fullOwnPay - bill.overLimit - bill.preSelfPay;
   if (bill.medfee === 0) throw new HisError('NOTHING_TO_SETTLE', '医疗费总额为 0，没有可结算的费用');
   if (inScope < 0) throw new HisError('AMOUNT_INCONSISTENT', '全自费、超限价自费与先行自付之和超过医疗费总额');
@@ -521,13 +523,17 @@ export async function settlementInfo(
   mdtrtId: string | undefined,
 ): Promise<{ output: Record<string, unknown> }> {
   const stored = await storedSettlement(context.client, psnNo, setlId);
-  if (!stored || (mdtrtId !== undefined && stored.mdtrt_id !== mdtrtId))
+  // Another institution's settlement is answered as none at all: IDs are sequential, and telling the two apart would
+  // let an institution find where and when a person was treated elsewhere.
+  if (
+    !stored ||
+    (mdtrtId !== undefined && stored.mdtrt_id !== mdtrtId) ||
+    stored.fixmedins_code !== context.institution.fixmedins_code
+  )
     throw new HisError(
       'SETTLEMENT_NOT_FOUND',
-      `人员 ${psnNo} 没有结算ID ${setlId}${mdtrtId ? `（就诊 ${mdtrtId}）` : ''}`,
+      `本机构没有人员 ${psnNo} 的结算ID ${setlId}${mdtrtId ? `（就诊 ${mdtrtId}）` : ''}`,
     );
-  if (stored.fixmedins_code !== context.institution.fixmedins_code)
-    throw new HisError('FORBIDDEN', `结算 ${setlId} 属于其他定点医药机构`);
   const [person, encounter] = await Promise.all([
     findPerson(context.client, psnNo),
     context.client

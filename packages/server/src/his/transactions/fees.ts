@@ -9,6 +9,7 @@
  */
 import {
   CHRGITM_LV,
+  MED_TYPES,
   COUNT_SCALE,
   formatMicro,
   lineAmount,
@@ -22,7 +23,7 @@ import {
   type FeeLineSplit,
 } from '@sanbao/core';
 import { z } from 'zod';
-import { lockEncounter, requireStatus } from '../../store.js';
+import { lockEncounter, requireStatus, type EncounterRow } from '../../store.js';
 import { daysBefore, readInput, requireTimeWithin, type HisContext, type Handler } from '../context.js';
 import { code, count, dateTime, optional, received, signedYuan, unitPrice } from '../fields.js';
 import { HisError } from '../protocol.js';
@@ -155,6 +156,14 @@ function checkLine(line: Line, index: number, outpatient: boolean): void {
       'AMOUNT_INCONSISTENT',
       `${at}：数量 ${countText(line.cnt)} × 单价 ${formatMicro(line.pric)} = ${(product / 100).toFixed(2)} 元，与明细金额 ${(line.det_item_fee_sumamt / 100).toFixed(2)} 元相差超过 1 分`,
     );
+  // A charge is never negative and a refund never positive: a line cannot move a bill's parts onto the fund.
+  if (line.cnt > 0 && line.det_item_fee_sumamt < 0)
+    throw new HisError(
+      'AMOUNT_NEGATIVE',
+      `${at}：数量为正数的明细金额不能为负数（退费请用负数量并给出 init_feedetl_sn）`,
+    );
+  if (line.cnt < 0 && line.det_item_fee_sumamt > 0)
+    throw new HisError('AMOUNT_INCONSISTENT', `${at}：退费明细（数量为负数）的金额应为负数或 0`);
   if (line.cnt < 0 && line.init_feedetl_sn === undefined)
     throw new HisError('SCHEMA', `${at}：数量为负数的退费明细须给出原费用明细流水号 init_feedetl_sn`);
   if (line.cnt > 0 && line.init_feedetl_sn !== undefined)
@@ -162,6 +171,16 @@ function checkLine(line: Line, index: number, outpatient: boolean): void {
   if (line.init_feedetl_sn === line.feedetl_sn) throw new HisError('SCHEMA', `${at}：退费明细不能退自身`);
   // 0 is what typed clients send for an empty cap; a cap of 0 yuan would put the whole line above it.
   if (line.pric_uplmt_amt === 0) line.pric_uplmt_amt = undefined;
+}
+
+/** 2204/2205 are for outpatient visits, 2301/2302 for stays: a visit's lines never bypass its batches. */
+function requireKind(encounter: EncounterRow, outpatient: boolean, infno: string): void {
+  const inpatient = MED_TYPES[encounter.med_type]?.encounter === 'inpatient';
+  if (inpatient === outpatient)
+    throw new HisError(
+      'STATE',
+      `交易 ${infno} 用于${outpatient ? '门诊' : '住院'}，就诊 ${encounter.mdtrt_id} 是${inpatient ? '住院' : '门诊'}就诊`,
+    );
 }
 
 async function uploadLines(
@@ -185,6 +204,7 @@ async function uploadLines(
     checkLine(line, index, outpatient);
   }
   const encounter = await lockEncounter(context.client, context.institution, first.psn_no, first.mdtrt_id);
+  requireKind(encounter, outpatient, context.envelope.infno);
   requireStatus(encounter, outpatient ? ['open'] : ['open', 'discharged'], '上传费用明细');
   // Fees arise during the visit or stay, or in the week before it (tests before an admission), never in the future.
   const earliest = daysBefore(encounter.begntime, 7);
@@ -245,7 +265,7 @@ async function refundable(context: HisContext, line: Line, index: number): Promi
             o.pric_uplmt_amt::text as pric_uplmt_amt, o.selfpay_prop, o.det_item_fee_sumamt::text as det_item_fee_sumamt, o.status,
             coalesce(sum(r.cnt), 0)::text as returned_cnt, coalesce(sum(r.det_item_fee_sumamt), 0)::text as returned_fee
        from fee_lines o
-       left join fee_lines r on r.psn_no = o.psn_no and r.mdtrt_id = o.mdtrt_id and r.init_feedetl_sn = o.feedetl_sn and r.status = 'active'
+       left join fee_lines r on r.psn_no = o.psn_no and r.mdtrt_id = o.mdtrt_id and r.init_feedetl_sn = o.feedetl_sn and r.status <> 'withdrawn'
       where o.psn_no = $1 and o.mdtrt_id = $2 and o.feedetl_sn = $3 and o.status <> 'withdrawn'
       group by o.psn_no, o.mdtrt_id, o.feedetl_sn`,
     [line.psn_no, line.mdtrt_id, line.init_feedetl_sn],
@@ -265,7 +285,8 @@ async function refundable(context: HisContext, line: Line, index: number): Promi
       'SCHEMA',
       `${at}：退费明细的医保目录编码 ${line.med_list_codg} 与原明细 ${original.med_list_codg} 不一致`,
     );
-  if ((original.chrg_bchno ?? undefined) !== line.chrg_bchno && line.chrg_bchno !== undefined)
+  // Same batch: a line and its refunds settle together (2207 settles one batch).
+  if ((original.chrg_bchno ?? undefined) !== line.chrg_bchno)
     throw new HisError('SCHEMA', `${at}：退费明细须与原明细同一收费批次 ${original.chrg_bchno ?? ''}`);
   const remainingCount = scaled(original.cnt, COUNT_SCALE) + scaled(original.returned_cnt, COUNT_SCALE);
   const remainingFee = Number(original.det_item_fee_sumamt) + Number(original.returned_fee);
@@ -373,6 +394,7 @@ async function withdrawLines(
   const selector = data[key];
   if (selector === undefined) throw new HisError('SCHEMA', `缺少 input.data.${key}（"0000" 表示全部未结算明细）`);
   const encounter = await lockEncounter(context.client, context.institution, data.psn_no, data.mdtrt_id);
+  requireKind(encounter, key === 'chrg_bchno', context.envelope.infno);
   requireStatus(encounter, ['open', 'discharged'], '撤销费用明细');
   const { rows, rowCount } = await context.client.query<{ init_feedetl_sn: string | null }>(
     `update fee_lines set status = 'withdrawn' where psn_no = $1 and mdtrt_id = $2 and status = 'active'

@@ -439,6 +439,8 @@ function readIcuStays(
     const entry = stay.scs_cutd_inpool_time;
     const exit = stay.scs_cutd_exit_time;
     requireTimeWithin(context, exit, `${at}.scs_cutd_exit_time`);
+    // Within the last two years as every stay is (an outpatient list has no admission to bound it by).
+    requireTimeWithin(context, entry, `${at}.scs_cutd_inpool_time`, daysBefore(context.now, 731));
     requireOrder(entry, exit, `${at} 重症监护退出时间`);
     if (admTime !== null && dayOf(entry) < dayOf(admTime))
       throw new HisError('DATE_ORDER', `${at}：重症监护进入时间 ${entry} 早于入院日期 ${admTime.slice(0, 10)}`);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { cancelSettlement, reinstateSettlement, settleEncounter, settlementInfo } from '../../settlement/service.js';
 import { readInput, type Handler } from '../context.js';
 import { code, optional, text, yuan } from '../fields.js';
-import { HisError } from '../protocol.js';
+import { HisError, REVERSED_DIGEST } from '../protocol.js';
 import { withdrawEncounter } from './encounters.js';
 
 const settleData = z.looseObject({
@@ -98,16 +98,65 @@ export const reverse: Handler = async (context) => {
       oinfno: code(6).pipe(z.string().regex(/^\d{4}[A-Z]?$/, { message: '原交易编号应为 4 位数字' })),
     }),
   );
+  const institution = context.institution.fixmedins_code;
+  if (data.omsgid === context.envelope.msgid) throw new HisError('SCHEMA', '冲正交易不能冲正自身');
+  // The original's own lock first (the key runOnce takes): an original still being processed is waited for, never
+  // declared absent while it commits.
+  await context.client.query({
+    name: 'message-lock',
+    text: 'select pg_advisory_xact_lock(hashtextextended($1 || $2, 7271))',
+    values: [`${institution}/`, data.omsgid],
+  });
   const { rows } = await context.client.query<{
     infno: string;
     psn_no: string | null;
-    reply: { output?: Record<string, Record<string, unknown>> };
-  }>('select infno, psn_no, reply from message_log where fixmedins_code = $1 and msgid = $2', [
-    context.institution.fixmedins_code,
-    data.omsgid,
-  ]);
+    reply: { infcode?: number; output?: Record<string, Record<string, unknown>> };
+    late: boolean;
+  }>(
+    "select infno, psn_no, reply, received_at < $3::timestamptz - interval '24 hours' as late from message_log where fixmedins_code = $1 and msgid = $2",
+    [institution, data.omsgid, context.now],
+  );
   const original = rows[0];
-  if (!original) return { psnNo: data.psn_no, output: {}, warn: `原交易 ${data.omsgid} 未被受理，无需冲正` };
+  if (!original) {
+    // Never arrived: nothing to undo. The msgid is taken now, answered as reversed, so that the original arriving
+    // late is refused instead of done behind the HIS's back.
+    const reply = {
+      infcode: -1,
+      inf_refmsgid: '',
+      refmsg_time: '',
+      respond_time: '',
+      err_msg: `[STATE] 报文 ${data.omsgid} 已由冲正交易 ${context.envelope.msgid} 冲正，未予处理`,
+      err_code: 'STATE',
+      warn_msg: '',
+      output: {},
+    };
+    return {
+      psnNo: data.psn_no,
+      output: {},
+      warn: `原交易 ${data.omsgid} 未被受理，无需冲正；该报文ID此后不再受理`,
+      deferred: [
+        {
+          text: 'insert into message_log (fixmedins_code, msgid, infno, psn_no, request, reply, request_hmac_sm3) values ($1, $2, $3, $4, $5, $6, $7)',
+          values: [
+            institution,
+            data.omsgid,
+            data.oinfno,
+            data.psn_no,
+            JSON.stringify({ reversed_by: context.envelope.msgid }),
+            JSON.stringify(reply),
+            REVERSED_DIGEST,
+          ],
+        },
+      ],
+    };
+  }
+  if (original.reply.infcode === -1)
+    throw new HisError('STATE', `原报文 ${data.omsgid} 未被处理（已冲正或被拒绝），无需冲正`);
+  if (original.late)
+    throw new HisError(
+      'STATE',
+      `原交易 ${data.omsgid} 已超过 24 小时，不能冲正；请使用相应的撤销交易（2208、2305、2202、2404）`,
+    );
   if (original.infno !== data.oinfno)
     throw new HisError('SCHEMA', `原报文 ${data.omsgid} 的交易编号是 ${original.infno}，不是 ${data.oinfno}`);
   if (original.psn_no !== data.psn_no)
