@@ -14,7 +14,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  call,
   COUNTY,
   counts,
   createWorld,
@@ -22,9 +21,15 @@ import {
   PEOPLE,
   registerVisit,
   TOWNSHIP,
-  type Answer,
   type World,
 } from '../test-support/world.js';
+import {
+  accepted as acceptedBy,
+  refused as refusedBy,
+  type Body,
+  type Institution,
+  type Reply,
+} from '../test-support/his-calls.js';
 
 let world: World;
 beforeAll(async () => {
@@ -37,42 +42,13 @@ afterAll(async () => {
 const P002 = PEOPLE.ordinary.psnNo;
 const TODAY = '2026-06-15';
 
-type Reply = Answer & { warn_msg: string };
-type Body = Record<string, unknown> | string;
-interface Institution {
-  code: string;
-  secret: string;
-}
-
-// ---- Calls
-
-async function accepted(body: Body, institution: Institution = COUNTY): Promise<Reply> {
-  const answer = (await call(world, body, institution)) as Reply;
-  expect(answer.err_msg).toBe('');
-  expect(answer.infcode).toBe(0);
-  return answer;
-}
-
-/** A refusal: infcode -1, the code, every fragment in err_msg, and nothing written. Returns err_msg. */
-async function refused(
+const accepted = (body: Body, institution?: Institution): Promise<Reply> => acceptedBy(world, body, institution);
+const refused = (
   body: Body,
   code: string,
   fragments: (string | RegExp)[],
-  institution: Institution = COUNTY,
-): Promise<string> {
-  const before = await counts(world.pool);
-  const answer = await call(world, body, institution);
-  expect({ infcode: answer.infcode, err_code: answer.err_code }, answer.err_msg).toEqual({
-    infcode: -1,
-    err_code: code,
-  });
-  for (const fragment of fragments) {
-    if (typeof fragment === 'string') expect(answer.err_msg).toContain(fragment);
-    else expect(answer.err_msg).toMatch(fragment);
-  }
-  expect(await counts(world.pool)).toEqual(before);
-  return answer.err_msg;
-}
+  institution?: Institution,
+): Promise<string> => refusedBy(world, body, code, fragments, institution);
 
 function msgidOf(message: Record<string, unknown>): string {
   return String(message['msgid']);

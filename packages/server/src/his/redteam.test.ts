@@ -12,16 +12,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   call,
-  COUNTY,
   counts,
   createWorld,
   envelope,
   PEOPLE,
   registerVisit,
   TOWNSHIP,
-  type Answer,
   type World,
 } from '../test-support/world.js';
+import {
+  accepted as acceptedBy,
+  raw as rawBy,
+  refused as refusedBy,
+  type Body,
+  type Institution,
+  type Reply,
+} from '../test-support/his-calls.js';
 import { readDateTime } from './fields.js';
 
 let world: World;
@@ -34,46 +40,11 @@ afterAll(async () => {
 
 const P002 = PEOPLE.ordinary.psnNo;
 
-type Reply = Answer & { warn_msg: string };
-type Body = Record<string, unknown> | string;
-interface Institution {
-  code: string;
-  secret: string;
-}
-
-async function accepted(body: Body, institution: Institution = COUNTY): Promise<Reply> {
-  const answer = (await call(world, body, institution)) as Reply;
-  expect(answer.err_msg).toBe('');
-  expect(answer.infcode).toBe(0);
-  return answer;
-}
-
-/** A refusal: HTTP 200, infcode -1, the code, and nothing written (every business table and the message log). */
-async function refused(body: Body, code: string, institution: Institution = COUNTY): Promise<string> {
-  const before = await counts(world.pool);
-  const answer = await call(world, body, institution);
-  expect({ status: answer.status, infcode: answer.infcode, err_code: answer.err_code }, answer.err_msg).toEqual({
-    status: 200,
-    infcode: -1,
-    err_code: code,
-  });
-  expect(await counts(world.pool)).toEqual(before);
-  return answer.err_msg;
-}
-
-/** The raw HTTP answer (status and body), for bodies that may not come back in the interface's shape. */
-async function raw(payload: string, institution: Institution = COUNTY): Promise<{ status: number; body: string }> {
-  const response = await world.app.inject({
-    method: 'POST',
-    url: '/fsi/api/rsfComIfsService/callService',
-    headers: {
-      authorization: `Basic ${Buffer.from(`${institution.code}:${institution.secret}`).toString('base64')}`,
-      'content-type': 'application/json',
-    },
-    payload,
-  });
-  return { status: response.statusCode, body: response.body };
-}
+const accepted = (body: Body, institution?: Institution): Promise<Reply> => acceptedBy(world, body, institution);
+const refused = (body: Body, code: string, institution?: Institution): Promise<string> =>
+  refusedBy(world, body, code, [], institution);
+const raw = (payload: string, institution?: Institution): Promise<{ status: number; body: string }> =>
+  rawBy(world, payload, institution);
 
 let serial = 0;
 /** A fee line of P002: 甲类 1 × 10.00 in batch B1, unless told otherwise. */
