@@ -16,7 +16,7 @@ export { errorReportXlsx, templateCsv, templateXlsx } from './ledger/workbooks.j
 export { screen, type ScreeningSummary } from './warnings/screening.js';
 export { runDueJobs } from './warnings/jobs.js';
 export { audit } from './audit.js';
-export { chinaDate } from './his/protocol.js';
+export { chinaDate } from './time.js';
 export {
   certnoIndex,
   IdentityKey,

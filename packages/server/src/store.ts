@@ -1,9 +1,16 @@
 /** The SQL the HIS transactions and the settlement service share. */
 import type { CategoryCode, CategorySpell } from '@sanbao/core';
 import type { PoolClient } from './db/pool.js';
-import type { Institution } from './his/context.js';
-import { HisError } from './his/protocol.js';
+import { Refusal } from './refusal.js';
 import { identityKey, openCertno } from './security/identity.js';
+
+/** A designated institution (定点医药机构) as the register holds it; its level decides its ratios. */
+export interface Institution {
+  fixmedins_code: string;
+  name: string;
+  level: 'township' | 'county' | 'city' | 'province';
+  admdvs: string;
+}
 
 export interface PersonRow {
   psn_no: string;
@@ -97,7 +104,7 @@ export async function insertPersons(
 
 export async function findPerson(client: PoolClient, psnNo: string): Promise<PersonRow> {
   const person = await personById(client, psnNo);
-  if (!person) throw new HisError('PERSON_NOT_FOUND', `查无人员编号 ${psnNo}`);
+  if (!person) throw new Refusal('PERSON_NOT_FOUND', `查无人员编号 ${psnNo}`);
   return person;
 }
 
@@ -120,7 +127,7 @@ export async function requireCoverage(
     'select 1 from enrollments where psn_no = $1 and insutype = $2 and begin_date <= $3 and end_date >= $3',
     [psnNo, insutype, date],
   );
-  if (!rowCount) throw new HisError('NOT_INSURED', `人员 ${psnNo} 在 ${date} 未参加险种 ${insutype}`);
+  if (!rowCount) throw new Refusal('NOT_INSURED', `人员 ${psnNo} 在 ${date} 未参加险种 ${insutype}`);
 }
 
 /**
@@ -139,9 +146,9 @@ export async function lockEncounter(
     [psnNo, mdtrtId],
   );
   const encounter = rows[0];
-  if (!encounter) throw new HisError('ENCOUNTER_NOT_FOUND', `人员 ${psnNo} 没有就诊ID ${mdtrtId}`);
+  if (!encounter) throw new Refusal('ENCOUNTER_NOT_FOUND', `人员 ${psnNo} 没有就诊ID ${mdtrtId}`);
   if (encounter.fixmedins_code !== institution.fixmedins_code) {
-    throw new HisError('FORBIDDEN', `就诊 ${mdtrtId} 属于其他定点医药机构`);
+    throw new Refusal('FORBIDDEN', `就诊 ${mdtrtId} 属于其他定点医药机构`);
   }
   return encounter;
 }
@@ -149,7 +156,7 @@ export async function lockEncounter(
 export function requireStatus(encounter: EncounterRow, allowed: EncounterRow['status'][], action: string): void {
   if (!allowed.includes(encounter.status)) {
     const names = { open: '就诊中', discharged: '已出院', settled: '已结算', cancelled: '已撤销' } as const;
-    throw new HisError('STATE', `就诊 ${encounter.mdtrt_id} ${names[encounter.status]}，不能${action}`);
+    throw new Refusal('STATE', `就诊 ${encounter.mdtrt_id} ${names[encounter.status]}，不能${action}`);
   }
 }
 

@@ -19,7 +19,7 @@ import { ApiError } from '../console/errors.js';
 import { paging, parse, year } from '../console/parse.js';
 import { inScope, requirePersonInScope } from '../console/scope.js';
 import { inTransaction, type Pool } from '../db/pool.js';
-import { chinaDate } from '../his/protocol.js';
+import { chinaDate } from '../time.js';
 import type { PolicyRegistry } from '../policies.js';
 import { maskedCertno } from '../security/identity.js';
 import { apply, approve, lockPending, refuse, APPLICATION_STATUSES, type ApplicationStatus } from './service.js';

@@ -33,7 +33,7 @@ import {
 import { audit } from '../audit.js';
 import { ApiError } from '../console/errors.js';
 import type { PoolClient } from '../db/pool.js';
-import { chinaDate } from '../his/protocol.js';
+import { chinaDate } from '../time.js';
 import type { PolicyRegistry } from '../policies.js';
 import { AMOUNT_COLUMNS, amountsOf, postingsOf } from '../settlement/service.js';
 import { categoriesOf, personById, type PersonRow } from '../store.js';

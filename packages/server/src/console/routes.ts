@@ -23,7 +23,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { audit } from '../audit.js';
 import { inTransaction, type Pool } from '../db/pool.js';
-import { chinaDate } from '../his/protocol.js';
+import { chinaDate } from '../time.js';
 import { certnoIndex, maskedCertno, sealCertno } from '../security/identity.js';
 import { authSettings } from '../security/ratelimit.js';
 import {

@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { audit } from '../audit.js';
 import type { Pool } from '../db/pool.js';
-import { issueVoucher, VOUCHER_MINUTES } from '../his/vouchers.js';
+import { issueVoucher, VOUCHER_MINUTES } from '../security/vouchers.js';
 import { authenticate, requireRole } from './auth.js';
 import { requirePersonInScope } from './scope.js';
 

@@ -47,7 +47,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
  * session as it was. Anything else — a database error, a lost connection, a bug — may leave it in an aborted
  * transaction or a half-read pipeline: that client is destroyed, never handed to the next request.
  */
-const REFUSALS = new Set(['HisError', 'ApiError', 'SanbaoError']);
+const REFUSALS = new Set(['Refusal', 'ApiError', 'SanbaoError']);
 
 export function isRefusal(error: unknown): boolean {
   return error instanceof Error && REFUSALS.has(error.name);
@@ -117,4 +117,11 @@ export async function connectUnpipelined(pool: pg.Pool): Promise<pg.Client> {
   client.on('error', () => undefined);
   await client.connect();
   return client;
+}
+
+/** A write sent later, together with others and the commit (one trip to the database for all of them). */
+export interface DeferredWrite {
+  name?: string;
+  text: string;
+  values: unknown[];
 }

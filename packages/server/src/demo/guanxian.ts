@@ -8,7 +8,7 @@ import { loadPolicy, type CategoryCode } from '@sanbao/core';
 import { apply, approve, lockPending } from '../applications/service.js';
 import type { User } from '../console/auth.js';
 import { inTransaction, type Pool } from '../db/pool.js';
-import { chinaDate } from '../his/protocol.js';
+import { chinaDate } from '../time.js';
 import type { PolicyRegistry } from '../policies.js';
 import { openCertno } from '../security/identity.js';
 import { screen } from '../warnings/screening.js';

@@ -2,7 +2,7 @@
 import type { Pool } from '../db/pool.js';
 import { callService } from '../his/endpoint.js';
 import { sealSecret } from '../his/credentials.js';
-import { chinaDateTime } from '../his/protocol.js';
+import { chinaDateTime } from '../time.js';
 import type { PolicyRegistry } from '../policies.js';
 import { openCertno } from '../security/identity.js';
 

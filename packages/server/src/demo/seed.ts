@@ -7,7 +7,7 @@
 import { loadPolicy, seededRandom } from '@sanbao/core';
 import type { Pool } from '../db/pool.js';
 import { createUser, type User } from '../console/auth.js';
-import { chinaDateTime } from '../his/protocol.js';
+import { chinaDateTime } from '../time.js';
 import type { PolicyRegistry } from '../policies.js';
 import { GUANXIAN_USERS, seedGuanxian } from './guanxian.js';
 import { demoSecret, hisCaller, insertInstitutions, settleHistory, type Hospital } from './his.js';

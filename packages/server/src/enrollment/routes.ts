@@ -8,7 +8,7 @@ import { authenticate, requireRole, type User } from '../console/auth.js';
 import { ApiError } from '../console/errors.js';
 import { isoDate, parse, region, year } from '../console/parse.js';
 import { requirePersonInScope, requireRegionInScope } from '../console/scope.js';
-import { chinaDate } from '../his/protocol.js';
+import { chinaDate } from '../time.js';
 import type { PolicyRegistry } from '../policies.js';
 import { sendXlsx, workbookXlsx } from '../xlsx.js';
 import {

@@ -1,16 +1,13 @@
 import { formatPath } from '@sanbao/core';
 import type { z } from 'zod';
-import type { PoolClient } from '../db/pool.js';
+import type { DeferredWrite, PoolClient } from '../db/pool.js';
+import type { Institution } from '../store.js';
+import type { SettlementContext } from '../settlement/service.js';
 import type { PolicyRegistry } from '../policies.js';
 import { describeField } from './fields.js';
-import { chinaDateTime, HisError, issueCode, type Envelope } from './protocol.js';
-
-export interface Institution {
-  fixmedins_code: string;
-  name: string;
-  level: 'township' | 'county' | 'city' | 'province';
-  admdvs: string;
-}
+import { issueCode, type Envelope } from './protocol.js';
+import { Refusal } from '../refusal.js';
+import { chinaDateTime } from '../time.js';
 
 /** What a transaction handler works with: one database transaction, the caller, the clock. */
 export interface HisContext {
@@ -31,13 +28,14 @@ export interface HandlerResult {
   deferred?: DeferredWrite[];
 }
 
-export interface DeferredWrite {
-  name?: string;
-  text: string;
-  values: unknown[];
+export type Handler = (context: HisContext) => Promise<HandlerResult>;
+
+/** What the settlement service needs of a HIS transaction: the request that settles is the message's msgid. */
+export function settlementContext(context: HisContext): SettlementContext {
+  return { ...context, requestId: context.envelope.msgid };
 }
 
-export type Handler = (context: HisContext) => Promise<HandlerResult>;
+export type { DeferredWrite, Institution };
 
 /**
  * Validates one node of `input` (data, mdtrtinfo, feedetail …); the first problem becomes the refusal, naming the
@@ -61,10 +59,10 @@ export function readInput<S extends z.ZodType>(context: HisContext, node: string
     const inner = (issue?.path ?? []) as (string | number)[];
     path = unwrapped ? [0, ...inner] : inner.slice(1);
   }
-  if (!issue) throw new HisError('SCHEMA', `input.${node} 不符合要求`);
+  if (!issue) throw new Refusal('SCHEMA', `input.${node} 不符合要求`);
   const where = formatPath(['input', node, ...path]);
   const message = value === undefined || value === null ? `缺少 input.${node}` : `${where}：${describeField(issue)}`;
-  throw new HisError(issueCode(issue), message);
+  throw new Refusal(issueCode(issue), message);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -81,9 +79,9 @@ const CLOCK_SKEW_MS = 3_600_000;
 export function requireTimeWithin(context: HisContext, value: string, field: string, earliest?: string): void {
   const latest = chinaDateTime(new Date(context.now.getTime() + CLOCK_SKEW_MS));
   const time = value.length === 10 ? `${value} 00:00:00` : value;
-  if (time > latest) throw new HisError('DATE_ORDER', `${field} ${value} 晚于当前时间`);
+  if (time > latest) throw new Refusal('DATE_ORDER', `${field} ${value} 晚于当前时间`);
   if (earliest !== undefined && time < earliest)
-    throw new HisError('DATE_ORDER', `${field} ${value} 早于 ${earliest.slice(0, 10)}，不在合理范围内`);
+    throw new Refusal('DATE_ORDER', `${field} ${value} 早于 ${earliest.slice(0, 10)}，不在合理范围内`);
 }
 
 /** yyyy-MM-dd HH:mm:ss in China time, `days` before `at`. */

@@ -26,7 +26,7 @@ import {
   recordFailure,
 } from '../security/ratelimit.js';
 import type { Institution } from './context.js';
-import { HIS_ERRORS, HisError } from './protocol.js';
+import { REFUSALS, Refusal } from '../refusal.js';
 
 export interface Caller {
   fixmedinsCode: string;
@@ -115,8 +115,8 @@ interface CredentialRow extends Institution {
   locked_until: Date | null;
 }
 
-function lockedError(until: Date): HisError {
-  return new HisError('AUTH_LOCKED', `${HIS_ERRORS.AUTH_LOCKED}，请于 ${chinaClock(until)} 后重试`);
+function lockedError(until: Date): Refusal {
+  return new Refusal('AUTH_LOCKED', `${REFUSALS.AUTH_LOCKED}，请于 ${chinaClock(until)} 后重试`);
 }
 
 /**
@@ -124,14 +124,14 @@ function lockedError(until: Date): HisError {
  * the client `address`, when given) has failed too often.
  */
 export async function authenticate(pool: Pool, caller: Caller | undefined, address?: string): Promise<Institution> {
-  if (!caller) throw new HisError('AUTH_REQUIRED', HIS_ERRORS.AUTH_REQUIRED);
+  if (!caller) throw new Refusal('AUTH_REQUIRED', REFUSALS.AUTH_REQUIRED);
   if (address !== undefined && authSettings.hisFailuresPerAddress > 0) {
     const seen = addressCounter(pool, 'his').peek(address);
     if (seen.count >= authSettings.hisFailuresPerAddress) throw lockedError(seen.resetsAt);
   }
   // An institution code is letters and digits: anything else (a NUL, a megabyte) is no institution's.
   if (!/^[0-9A-Za-z_-]{1,30}$/.test(caller.fixmedinsCode) || caller.secret.length > 256)
-    throw new HisError('AUTH_FAILED', HIS_ERRORS.AUTH_FAILED);
+    throw new Refusal('AUTH_FAILED', REFUSALS.AUTH_FAILED);
   const { rows } = await pool.query<CredentialRow>({
     name: 'his-credential',
     text: `select i.fixmedins_code, i.name, i.level, i.admdvs, i.active, i.secret_hmac_sm3, i.secret_sha256, f.failures, f.locked_until
@@ -150,7 +150,7 @@ export async function authenticate(pool: Pool, caller: Caller | undefined, addre
     sealed !== null ? sealedMatches(sealed, caller.secret) : legacy ? legacyMatches(legacy, caller.secret) : false;
   if (!found || !found.active || !matches) {
     await failed(pool, found, caller.fixmedinsCode, address);
-    throw new HisError('AUTH_FAILED', HIS_ERRORS.AUTH_FAILED);
+    throw new Refusal('AUTH_FAILED', REFUSALS.AUTH_FAILED);
   }
   if (legacy)
     await pool.query(

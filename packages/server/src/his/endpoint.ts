@@ -15,22 +15,13 @@ import {
 import { audit, countRefusal } from '../audit.js';
 import { isDatabaseUnavailable, rollback, sendTogether, withClient, type Pool, type PoolClient } from '../db/pool.js';
 import type { PolicyRegistry } from '../policies.js';
-import { messageDigest, openIdNumbers, sealIdNumbersInJson } from '../security/identity.js';
+import { openIdNumbers, requestDigest, sealIdNumbersInJson } from '../security/identity.js';
 import type { Handler, HandlerResult, HisContext, Institution } from './context.js';
 import { authenticate, readCredential } from './credentials.js';
 import { describeField } from './fields.js';
-import {
-  chinaStamp,
-  envelopeSchema,
-  expandJsonText,
-  HIS_ERRORS,
-  HisError,
-  issueCode,
-  REVERSED_DIGEST,
-  type Envelope,
-  type HisErrorCode,
-  type Reply,
-} from './protocol.js';
+import { envelopeSchema, expandJsonText, issueCode, REVERSED_DIGEST, type Envelope, type Reply } from './protocol.js';
+import { REFUSALS, Refusal, type RefusalCode } from '../refusal.js';
+import { chinaDate, chinaStamp } from '../time.js';
 import {
   cancelAdmission,
   changeAdmission,
@@ -105,11 +96,7 @@ function nextReference(): string {
   return String(reference).padStart(10, '0');
 }
 
-function chinaDate(at: Date): string {
-  return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-}
-
-export function errorReply(code: HisErrorCode, message: string, received: Date, refmsgid = ''): Reply {
+export function errorReply(code: RefusalCode, message: string, received: Date, refmsgid = ''): Reply {
   return {
     infcode: -1,
     inf_refmsgid: refmsgid,
@@ -147,10 +134,10 @@ export async function callService(
     institution = await authenticate(deps.pool, readCredential(authorization), address);
     const message = expandJsonText(body);
     // Before anything walks the message: a message nested thousands deep would overflow the walks' stacks.
-    if (nestsDeeperThan(message)) throw new HisError('SCHEMA', `报文嵌套层级超过 ${MAX_NESTING} 层，不予受理`);
+    if (nestsDeeperThan(message)) throw new Refusal('SCHEMA', `报文嵌套层级超过 ${MAX_NESTING} 层，不予受理`);
     const control = findControlCharacter(message);
     if (control)
-      throw new HisError(
+      throw new Refusal(
         'TEXT_CONTROL',
         `报文 ${withoutControlCharacters(formatPath(control.path)) || '（根）'}：含有控制字符 ${control.character}，请去除后重发`,
       );
@@ -158,16 +145,16 @@ export async function callService(
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const path = formatPath((issue?.path ?? []) as (string | number)[]);
-      throw new HisError(
+      throw new Refusal(
         issue ? issueCode(issue) : 'SCHEMA',
         `报文${path ? ` ${path}` : ''}：${issue ? describeField(issue) : '格式错误'}`,
       );
     }
     envelope = parsed.data;
     if (envelope.fixmedins_code !== institution.fixmedins_code)
-      throw new HisError('INSTITUTION_MISMATCH', HIS_ERRORS.INSTITUTION_MISMATCH);
+      throw new Refusal('INSTITUTION_MISMATCH', REFUSALS.INSTITUTION_MISMATCH);
     const transaction = TRANSACTIONS[envelope.infno];
-    if (!transaction) throw new HisError('INFNO_UNKNOWN', `不支持的交易编号 ${envelope.infno}`);
+    if (!transaction) throw new Refusal('INFNO_UNKNOWN', `不支持的交易编号 ${envelope.infno}`);
     return { status: 200, reply: await runOnce(deps, institution, envelope, transaction.handler, received) };
   } catch (error) {
     if (isDatabaseUnavailable(error))
@@ -175,7 +162,7 @@ export async function callService(
         status: 503,
         reply: errorReply(
           'SERVICE_UNAVAILABLE',
-          `${HIS_ERRORS.SERVICE_UNAVAILABLE}（交易未处理，可用原报文ID重发）`,
+          `${REFUSALS.SERVICE_UNAVAILABLE}（交易未处理，可用原报文ID重发）`,
           received,
         ),
       };
@@ -190,30 +177,10 @@ export async function callService(
   }
 }
 
-function asRefusal(error: unknown): HisError {
-  if (error instanceof HisError) return error;
-  if (error instanceof SanbaoError) return new HisError(error.code, error.problems.map((p) => p.message).join('；'));
+function asRefusal(error: unknown): Refusal {
+  if (error instanceof Refusal) return error;
+  if (error instanceof SanbaoError) return new Refusal(error.code, error.problems.map((p) => p.message).join('；'));
   throw error;
-}
-
-/**
- * What identifies a message's content: the transaction and its input, in a canonical form (keys sorted). The
- * envelope's own fields (inf_time, opter_name, sign_no …) may change on a resend without changing what is asked.
- * Keyed (HMAC-SM3 under the ID key's digest key): the stored message has its ID numbers sealed, and an unkeyed hash
- * of it would let anyone holding the row find them by trying the candidates.
- */
-export function requestDigest(envelope: { infno: string; input: unknown }): string {
-  return messageDigest(canonicalJson({ infno: envelope.infno, input: envelope.input }));
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object')
-    return `{${Object.keys(value)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`)
-      .join(',')}}`;
-  return JSON.stringify(value) ?? 'null';
 }
 
 /**
@@ -343,9 +310,9 @@ async function storedReply(
     [institution.fixmedins_code, envelope.msgid],
   );
   const stored = rows[0];
-  if (!stored?.reply) throw new HisError('MSGID_REUSED', `报文ID ${envelope.msgid} 正在处理中`);
+  if (!stored?.reply) throw new Refusal('MSGID_REUSED', `报文ID ${envelope.msgid} 正在处理中`);
   if (stored.infno !== envelope.infno)
-    throw new HisError('MSGID_REUSED', `报文ID ${envelope.msgid} 已用于交易 ${stored.infno}`);
+    throw new Refusal('MSGID_REUSED', `报文ID ${envelope.msgid} 已用于交易 ${stored.infno}`);
   // Every row has its digest once the platform has started (security/protect.ts); one without is matched on the
   // transaction alone.
   // A msgid a 2601 reversed before it arrived answers with that refusal, whatever is sent under it.
@@ -354,7 +321,7 @@ async function storedReply(
     stored.request_hmac_sm3 !== REVERSED_DIGEST &&
     stored.request_hmac_sm3 !== digest
   )
-    throw new HisError(
+    throw new Refusal(
       'MSGID_REUSED',
       `报文ID ${envelope.msgid} 已用于内容不同的另一笔 ${stored.infno} 交易：重发须与原报文内容一致，新的交易须使用新的报文ID`,
     );
@@ -366,7 +333,7 @@ async function auditRefusal(
   pool: Pool,
   actor: string,
   envelope: Envelope | undefined,
-  refusal: HisError,
+  refusal: Refusal,
 ): Promise<void> {
   await audit(
     pool,

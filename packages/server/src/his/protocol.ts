@@ -1,47 +1,13 @@
 /**
- * The national interface's envelope and reply (NHSA-INTERFACE.md §1), the field types its inputs use, and the
- * platform's stable error codes. A refusal is a reply with infcode -1, err_code and a Chinese err_msg.
+ * The national interface's envelope and reply (《医疗保障信息平台定点医药机构接口规范》). A refusal (refusal.ts) is a
+ * reply with infcode -1, err_code and a Chinese err_msg.
  */
-import type { ErrorCode } from '@sanbao/core';
 import { z } from 'zod';
+import type { RefusalCode } from '../refusal.js';
 import { code, dateTime, optional, text } from './fields.js';
 
-export const HIS_ERRORS = {
-  AUTH_REQUIRED: '缺少机构凭证（HTTP Basic：定点医药机构编号:密钥）',
-  AUTH_FAILED: '机构凭证无效',
-  INSTITUTION_MISMATCH: '报文中的定点医药机构编号与凭证不一致',
-  FORBIDDEN: '无权操作其他定点医药机构的就诊或结算',
-  INFNO_UNKNOWN: '不支持的交易编号',
-  MSGID_REUSED: '报文ID已用于另一笔交易',
-  BODY_TOO_LARGE: '请求报文过大',
-  PERSON_NOT_FOUND: '查无此人',
-  ENCOUNTER_NOT_FOUND: '就诊信息不存在',
-  SETTLEMENT_NOT_FOUND: '结算信息不存在',
-  NOT_INSURED: '该人员在就诊日期未参保',
-  STATE: '当前状态不允许该操作',
-  DUPLICATE: '重复上传',
-  NOTHING_TO_SETTLE: '没有可结算的费用',
-  ALREADY_SETTLED: '该费用已结算，不能重复结算',
-  FEE_LINES_REQUIRED: '须先上传费用明细',
-  AUTH_LOCKED: '机构凭证错误次数过多，已暂时锁定',
-  SERVICE_UNAVAILABLE: '服务暂不可用，请稍后重试',
-  RATE_LIMITED: '请求过于频繁，请稍后再试',
-  OUT_OF_REGION: '该人员不在本统筹区',
-} as const;
-export type HisErrorCode = keyof typeof HIS_ERRORS | ErrorCode;
-
-export class HisError extends Error {
-  constructor(
-    readonly code: HisErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'HisError';
-  }
-}
-
 /**
- * The envelope (NHSA-INTERFACE.md §1.1), read as tolerantly as its fields (fields.ts): codes as strings or integers,
+ * The envelope (the specification's 输入 table), read as tolerantly as its fields (fields.ts): codes as strings or integers,
  * empty optional fields as null or "", `input` as an object or as that object in a JSON string. sign_no is kept to
  * 100 characters: several provinces' sign-in numbers are longer than the specification's 30.
  */
@@ -108,23 +74,7 @@ export interface Reply {
   output: Record<string, unknown>;
 }
 
-/** yyyyMMddHHmmssSSS in China Standard Time (UTC+8, no daylight saving). */
-export function chinaStamp(at: Date): string {
-  const shifted = new Date(at.getTime() + 8 * 3_600_000).toISOString();
-  return shifted.replace(/[-:T.Z]/g, '').slice(0, 17);
-}
-
-/** yyyy-MM-dd in China Standard Time: the day a settlement or an import belongs to. */
-export function chinaDate(at: Date): string {
-  return chinaDateTime(at).slice(0, 10);
-}
-
-/** yyyy-MM-dd HH:mm:ss in China Standard Time. */
-export function chinaDateTime(at: Date): string {
-  return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
-}
-
-export function issueCode(issue: z.core.$ZodIssue): HisErrorCode {
-  const custom = (issue as { params?: { sanbao?: HisErrorCode } }).params?.sanbao;
+export function issueCode(issue: z.core.$ZodIssue): RefusalCode {
+  const custom = (issue as { params?: { sanbao?: RefusalCode } }).params?.sanbao;
   return custom ?? 'SCHEMA';
 }

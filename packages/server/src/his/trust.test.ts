@@ -26,7 +26,8 @@ import {
   type World,
 } from '../test-support/world.js';
 import { TRANSACTIONS } from './endpoint.js';
-import { MISS_LIMIT, resetVoucherMisses, voucherDigest } from './vouchers.js';
+import { voucherDigest } from '../security/vouchers.js';
+import { MISS_LIMIT, resetVoucherMisses } from './vouchers.js';
 
 let world: World;
 beforeAll(async () => {

@@ -5,36 +5,11 @@
  * city: the first four digits of the region code) are not answered: remote treatment needs a filing first. Each
  * institution may miss only so often: guessing vouchers or ID numbers soon stops answering.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import { ID_PROBLEMS, parseIdNumber } from '@sanbao/core';
-import type { PoolClient } from '../db/pool.js';
 import { certnoIndex } from '../security/identity.js';
+import { voucherDigest } from '../security/vouchers.js';
 import type { HisContext } from './context.js';
-import { HisError } from './protocol.js';
-
-/** An electronic voucher is valid this long after it was issued. */
-export const VOUCHER_MINUTES = 30;
-
-export function voucherDigest(token: string): string {
-  return createHash('sm3').update(token).digest('hex');
-}
-
-/** Issues an electronic voucher for the person; the token is returned once and only its digest is stored. */
-export async function issueVoucher(
-  client: Pick<PoolClient, 'query'>,
-  psnNo: string,
-  issuedBy: string,
-): Promise<{ token: string; expiresAt: Date }> {
-  const token = `EC${randomBytes(20).toString('base64url')}`;
-  const expiresAt = new Date(Date.now() + VOUCHER_MINUTES * 60_000);
-  await client.query('insert into vouchers (token_sm3, psn_no, issued_by, expires_at) values ($1, $2, $3, $4)', [
-    voucherDigest(token),
-    psnNo,
-    issuedBy,
-    expiresAt,
-  ]);
-  return { token, expiresAt };
-}
+import { Refusal } from '../refusal.js';
 
 /** Misses allowed to one institution within the window before its look-ups are refused for the rest of it. */
 export const MISS_LIMIT = 20;
@@ -63,7 +38,7 @@ function refuseIfGuessing(context: HisContext): void {
   const current = missesOf(context.institution.fixmedins_code, Date.now());
   if (current.count >= MISS_LIMIT) {
     const until = new Date(current.since + MISS_WINDOW_MS + 8 * 3_600_000).toISOString().slice(11, 16);
-    throw new HisError(
+    throw new Refusal(
       'RATE_LIMITED',
       `本机构 ${MISS_WINDOW_MS / 60_000} 分钟内查无此人已达 ${MISS_LIMIT} 次，人员查询暂停至 ${until}（北京时间）`,
     );
@@ -72,7 +47,7 @@ function refuseIfGuessing(context: HisContext): void {
 
 function miss(context: HisContext, message: string): never {
   missesOf(context.institution.fixmedins_code, Date.now()).count += 1;
-  throw new HisError('PERSON_NOT_FOUND', message);
+  throw new Refusal('PERSON_NOT_FOUND', message);
 }
 
 const SAME_CITY = 4;
@@ -100,7 +75,7 @@ export async function personByVoucher(
   } else if (certType === '02' || certType === '03') {
     const certno = certNo.toUpperCase();
     const id = parseIdNumber(certno);
-    if (!id.ok) throw new HisError(ID_PROBLEMS[id.problem].code, `${ID_PROBLEMS[id.problem].message}：${certno}`);
+    if (!id.ok) throw new Refusal(ID_PROBLEMS[id.problem].code, `${ID_PROBLEMS[id.problem].message}：${certno}`);
     const { rows } = await context.client.query<{ psn_no: string; admdvs: string }>(
       'select psn_no, admdvs from persons where certno_index = $1',
       [certnoIndex(certno)],
@@ -108,10 +83,10 @@ export async function personByVoucher(
     found = rows[0];
     if (!found) miss(context, `查无此人：${certno}`);
   } else {
-    throw new HisError('CODE_UNKNOWN', '就诊凭证类型应为 01 医保电子凭证、02 居民身份证、03 社会保障卡');
+    throw new Refusal('CODE_UNKNOWN', '就诊凭证类型应为 01 医保电子凭证、02 居民身份证、03 社会保障卡');
   }
   if (expected !== undefined && found.psn_no !== expected) miss(context, `就诊凭证与人员编号 ${expected} 不符`);
   if (found.admdvs.slice(0, SAME_CITY) !== context.institution.admdvs.slice(0, SAME_CITY))
-    throw new HisError('OUT_OF_REGION', '该人员参保地不在本统筹区，异地就医须先办理备案');
+    throw new Refusal('OUT_OF_REGION', '该人员参保地不在本统筹区，异地就医须先办理备案');
   return { psnNo: found.psn_no, admdvs: found.admdvs };
 }

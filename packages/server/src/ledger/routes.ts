@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { audit } from '../audit.js';
 import type { Pool } from '../db/pool.js';
-import { chinaDate } from '../his/protocol.js';
+import { chinaDate } from '../time.js';
 import { authenticate, requireRole } from '../console/auth.js';
 import { ApiError } from '../console/errors.js';
 import { isoDate, parse, region } from '../console/parse.js';

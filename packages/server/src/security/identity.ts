@@ -291,3 +291,23 @@ export function loadIdentityKey(config: {
     file,
   };
 }
+
+/**
+ * What identifies a message's content: the transaction and its input, in a canonical form (keys sorted). The
+ * envelope's own fields (inf_time, opter_name, sign_no …) may change on a resend without changing what is asked.
+ * Keyed (HMAC-SM3 under the ID key's digest key): the stored message has its ID numbers sealed, and an unkeyed hash
+ * of it would let anyone holding the row find them by trying the candidates.
+ */
+export function requestDigest(envelope: { infno: string; input: unknown }): string {
+  return messageDigest(canonicalJson({ infno: envelope.infno, input: envelope.input }));
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object')
+    return `{${Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`)
+      .join(',')}}`;
+  return JSON.stringify(value) ?? 'null';
+}

@@ -5,8 +5,7 @@
  * digest. A new database and an old one end in the same schema and the same state.
  */
 import type { Pool } from '../db/pool.js';
-import { requestDigest } from '../his/endpoint.js';
-import { identityKey, IdentityKeyError, sealIdNumbersInJson } from './identity.js';
+import { identityKey, IdentityKeyError, requestDigest, sealIdNumbersInJson } from './identity.js';
 
 const BATCH = 5000;
 

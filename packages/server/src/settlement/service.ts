@@ -27,13 +27,37 @@ import {
   type SettleResult,
   type YearToDate,
 } from '@sanbao/core';
-import type { PoolClient } from '../db/pool.js';
-import type { HandlerResult, HisContext } from '../his/context.js';
-import { chinaDateTime, HisError } from '../his/protocol.js';
+import type { DeferredWrite, PoolClient } from '../db/pool.js';
+import type { PolicyRegistry } from '../policies.js';
+import { Refusal } from '../refusal.js';
+import { chinaDateTime } from '../time.js';
 import { openCertno } from '../security/identity.js';
 import { lowerWarning, redCrossing } from '../warnings/immediate.js';
 import { levelChangeQuery } from '../warnings/levels.js';
-import { categoriesOf, findPerson, lockEncounter, requireStatus, type EncounterRow, type PersonRow } from '../store.js';
+import {
+  categoriesOf,
+  findPerson,
+  lockEncounter,
+  requireStatus,
+  type EncounterRow,
+  type Institution,
+  type PersonRow,
+} from '../store.js';
+
+/**
+ * What settling needs, whoever asks (a HIS transaction, the console, a job): one database transaction, the
+ * institution, the request recorded with what is written, the clock.
+ */
+export interface SettlementContext {
+  client: PoolClient;
+  institution: Institution;
+  /** The request that settles, recorded with the settlement (the HIS message's msgid: medins_setl_id). */
+  requestId: string;
+  now: Date;
+  /** Today in China (yyyy-MM-dd): the settlement date. */
+  today: string;
+  policies: PolicyRegistry;
+}
 
 export interface Totals {
   medfee?: Fen | undefined;
@@ -96,7 +120,7 @@ function billOf(check: BillCheck): {
   if (lines.count > 0) {
     bill = lines;
     if (totals.medfee !== undefined && totals.medfee !== lines.medfee)
-      throw new HisError(
+      throw new Refusal(
         'AMOUNT_INCONSISTENT',
         `medfee_sumamt ${yuanText(totals.medfee)} 与已上传明细合计 ${yuanText(lines.medfee)} 不一致`,
       );
@@ -115,41 +139,41 @@ function billOf(check: BillCheck): {
     }
   } else {
     if (settled.count > 0)
-      throw new HisError(
+      throw new Refusal(
         'ALREADY_SETTLED',
         `就诊 ${check.mdtrtId} 已结算（结算ID ${settled.last}，医疗费 ${yuanText(settled.medfee)} 元），没有新上传的费用明细可结算；重复结算须先撤销原结算`,
       );
     if (check.midSettlement && limits.mid_settlement_requires_lines)
-      throw new HisError('FEE_LINES_REQUIRED', '中途结算须先上传费用明细，只结算新上传的明细');
+      throw new Refusal('FEE_LINES_REQUIRED', '中途结算须先上传费用明细，只结算新上传的明细');
     const { medfee, fullOwnPay, overLimit, preSelfPay } = totals;
     if (medfee === undefined || fullOwnPay === undefined || overLimit === undefined || preSelfPay === undefined) {
-      throw new HisError(
+      throw new Refusal(
         'NOTHING_TO_SETTLE',
         '没有上传费用明细时，须给出 medfee_sumamt、fulamt_ownpay_amt、overlmt_selfpay、preselfpay_amt',
       );
     }
     const totalsMax = limits.totals_only_max[check.encounter][check.level];
     if (medfee > totalsMax)
-      throw new HisError(
+      throw new Refusal(
         'FEE_LINES_REQUIRED',
         `医疗费总额 ${yuanText(medfee)} 元超过只报总额的上限 ${yuanText(totalsMax)} 元（${LEVEL_NAMES[check.level]}${ENCOUNTER_NAMES[check.encounter]}），须上传费用明细后结算`,
       );
     bill = { medfee, fullOwnPay, overLimit, preSelfPay };
   }
   if (bill.fullOwnPay < 0 || bill.overLimit < 0 || bill.preSelfPay < 0)
-    throw new HisError('AMOUNT_INCONSISTENT', '全自费、超限价自费、先行自付金额不能为负数');
+    throw new Refusal('AMOUNT_INCONSISTENT', '全自费、超限价自费、先行自付金额不能为负数');
   const inScope = bill.medfee - bill.fullOwnPay - bill.overLimit - bill.preSelfPay;
-  if (bill.medfee === 0) throw new HisError('NOTHING_TO_SETTLE', '医疗费总额为 0，没有可结算的费用');
-  if (inScope < 0) throw new HisError('AMOUNT_INCONSISTENT', '全自费、超限价自费与先行自付之和超过医疗费总额');
+  if (bill.medfee === 0) throw new Refusal('NOTHING_TO_SETTLE', '医疗费总额为 0，没有可结算的费用');
+  if (inScope < 0) throw new Refusal('AMOUNT_INCONSISTENT', '全自费、超限价自费与先行自付之和超过医疗费总额');
   if (lines.count === 0 && totals.inScope !== undefined && totals.inScope !== inScope) {
-    throw new HisError(
+    throw new Refusal(
       'AMOUNT_INCONSISTENT',
       `inscp_scp_amt 应为 ${yuanText(inScope)}（总额 − 全自费 − 超限价 − 先行自付）`,
     );
   }
   const max = limits.max_bill[check.encounter][check.level];
   if (settled.medfee + bill.medfee > max)
-    throw new HisError(
+    throw new Refusal(
       'AMOUNT_RANGE',
       `医疗费 ${yuanText(bill.medfee)} 元${settled.count > 0 ? `（连同已结算的 ${yuanText(settled.medfee)} 元）` : ''}超过${LEVEL_NAMES[check.level]}${ENCOUNTER_NAMES[check.encounter]}单次就诊的合理上限 ${yuanText(max)} 元，不予结算；请核对金额，确属实情请联系医保经办机构`,
     );
@@ -262,7 +286,7 @@ async function post(
 }
 
 function nationalSetlinfo(
-  context: HisContext,
+  context: SettlementContext,
   s: Settlement,
   person: PersonRow,
   encounter: EncounterRow,
@@ -292,7 +316,7 @@ function nationalSetlinfo(
     mdtrt_cert_type: encounter.mdtrt_cert_type ?? '02',
     ...toSetlinfo(s),
     setl_time: stored?.setlTime ?? chinaDateTime(context.now),
-    medins_setl_id: stored?.msgid ?? context.envelope.msgid,
+    medins_setl_id: stored?.msgid ?? context.requestId,
     clr_optins: person.admdvs,
   };
 }
@@ -308,7 +332,7 @@ interface Loaded extends EncounterRow {
 }
 
 async function loadForSettlement(
-  context: HisContext,
+  context: SettlementContext,
   request: SettleRequest,
   batch: string | undefined,
 ): Promise<Loaded> {
@@ -331,21 +355,21 @@ async function loadForSettlement(
     values: [request.psnNo, request.mdtrtId, context.today, batch ?? null],
   });
   const loaded = rows[0];
-  if (!loaded) throw new HisError('ENCOUNTER_NOT_FOUND', `人员 ${request.psnNo} 没有就诊ID ${request.mdtrtId}`);
+  if (!loaded) throw new Refusal('ENCOUNTER_NOT_FOUND', `人员 ${request.psnNo} 没有就诊ID ${request.mdtrtId}`);
   if (loaded.fixmedins_code !== context.institution.fixmedins_code)
-    throw new HisError('FORBIDDEN', `就诊 ${request.mdtrtId} 属于其他定点医药机构`);
+    throw new Refusal('FORBIDDEN', `就诊 ${request.mdtrtId} 属于其他定点医药机构`);
   // Read sealed (certno_sm4): setlinfo carries the number in clear to the institution that settles.
   loaded.person.certno = openCertno(loaded.person.certno);
   return loaded;
 }
 
 export async function settleEncounter(
-  context: HisContext,
+  context: SettlementContext,
   request: SettleRequest,
 ): Promise<{
   output: Record<string, unknown>;
   result: SettleResult;
-  deferred?: HandlerResult['deferred'];
+  deferred?: DeferredWrite[];
   /** What the platform decided differently from the request (placeholder or differing split totals). */
   notes: string[];
 }> {
@@ -361,23 +385,23 @@ export async function settleEncounter(
   ]);
   const { person } = encounter;
   if (encounter.status === 'settled')
-    throw new HisError(
+    throw new Refusal(
       'ALREADY_SETTLED',
       `就诊 ${encounter.mdtrt_id} 已结算（结算ID ${encounter.settled.last ?? ''}，医疗费 ${yuanText(encounter.settled.medfee)} 元）；重复结算须先撤销原结算`,
     );
   requireStatus(encounter, ['open', 'discharged'], request.commit ? '结算' : '预结算');
   const medType = request.medType ?? encounter.med_type;
   const kind = MED_TYPES[medType];
-  if (!kind) throw new HisError('CODE_UNKNOWN', `未知的医疗类别 ${medType}`);
+  if (!kind) throw new Refusal('CODE_UNKNOWN', `未知的医疗类别 ${medType}`);
   const inpatient = kind.encounter === 'inpatient';
   if (inpatient !== (MED_TYPES[encounter.med_type]?.encounter === 'inpatient')) {
-    throw new HisError('STATE', `医疗类别 ${medType} 与就诊（${encounter.med_type}）不符`);
+    throw new Refusal('STATE', `医疗类别 ${medType} 与就诊（${encounter.med_type}）不符`);
   }
   // Pre-settlement (2303) may come before the discharge: it shows what the stay would settle at, writing nothing.
   if (inpatient && request.commit && !request.midSettlement && encounter.status !== 'discharged')
-    throw new HisError('STATE', `就诊 ${encounter.mdtrt_id} 尚未办理出院（中途结算请传 mid_setl_flag=1）`);
+    throw new Refusal('STATE', `就诊 ${encounter.mdtrt_id} 尚未办理出院（中途结算请传 mid_setl_flag=1）`);
   if (!encounter.covered)
-    throw new HisError('NOT_INSURED', `人员 ${request.psnNo} 在 ${context.today} 未参加险种 ${encounter.insutype}`);
+    throw new Refusal('NOT_INSURED', `人员 ${request.psnNo} 在 ${context.today} 未参加险种 ${encounter.insutype}`);
   const policy = context.policies.get(person.policy_id).at(context.today);
   const { bill, notes } = billOf({
     lines: encounter.lines,
@@ -456,7 +480,7 @@ export async function settleEncounter(
       JSON.stringify(storeTrace(result.trace ?? [])),
       before,
       ytd,
-      context.envelope.msgid,
+      context.requestId,
       postings.accounts,
       postings.amounts,
       ytd.personalBurden,
@@ -517,7 +541,7 @@ async function storedSettlement(
  * and msgid; refd_setl_flag says whether it is a reversal, and the standing state is named.
  */
 export async function settlementInfo(
-  context: HisContext,
+  context: SettlementContext,
   psnNo: string,
   setlId: string,
   mdtrtId: string | undefined,
@@ -530,7 +554,7 @@ export async function settlementInfo(
     (mdtrtId !== undefined && stored.mdtrt_id !== mdtrtId) ||
     stored.fixmedins_code !== context.institution.fixmedins_code
   )
-    throw new HisError(
+    throw new Refusal(
       'SETTLEMENT_NOT_FOUND',
       `本机构没有人员 ${psnNo} 的结算ID ${setlId}${mdtrtId ? `（就诊 ${mdtrtId}）` : ''}`,
     );
@@ -544,7 +568,7 @@ export async function settlementInfo(
       )
       .then(({ rows }) => rows[0]),
   ]);
-  if (!encounter) throw new HisError('ENCOUNTER_NOT_FOUND', `人员 ${psnNo} 没有就诊ID ${stored.mdtrt_id}`);
+  if (!encounter) throw new Refusal('ENCOUNTER_NOT_FOUND', `人员 ${psnNo} 没有就诊ID ${stored.mdtrt_id}`);
   const setlinfo = {
     ...nationalSetlinfo(context, stored, person, encounter, stored.setl_id, {
       setlTime: stored.setl_time_full,
@@ -559,7 +583,7 @@ export async function settlementInfo(
 
 /** 2208/2305 (and 2601 of a settlement): the exact negative, with a new setl_id; the accumulators lose exactly its change. */
 export async function cancelSettlement(
-  context: HisContext,
+  context: SettlementContext,
   psnNo: string,
   mdtrtId: string,
   setlId: string,
@@ -570,8 +594,8 @@ export async function cancelSettlement(
   const encounter = await lockEncounter(client, context.institution, psnNo, mdtrtId);
   const original = await storedSettlement(client, psnNo, setlId);
   if (!original || original.kind !== 'settlement' || original.mdtrt_id !== mdtrtId)
-    throw new HisError('SETTLEMENT_NOT_FOUND', `就诊 ${mdtrtId} 没有结算ID ${setlId}`);
-  if (original.reversed_by) throw new HisError('STATE', `结算 ${setlId} 已于 ${original.reversed_by} 撤销`);
+    throw new Refusal('SETTLEMENT_NOT_FOUND', `就诊 ${mdtrtId} 没有结算ID ${setlId}`);
+  if (original.reversed_by) throw new Refusal('STATE', `结算 ${setlId} 已于 ${original.reversed_by} 撤销`);
   const { ytd: current, sequence } = await lockPersonYear(client, psnNo, original.year);
   // Under the person-year lock an approval has either paid its top-ups or not started.
   const topUp = await client.query<{ setl_id: string }>(
@@ -579,7 +603,7 @@ export async function cancelSettlement(
     [psnNo, setlId],
   );
   if (topUp.rows[0]) {
-    throw new HisError(
+    throw new Refusal(
       'STATE',
       `结算 ${setlId} 已依申请救助补付（补付结算ID ${topUp.rows[0].setl_id}），医疗机构不能撤销，请联系医保经办机构处理`,
     );
@@ -610,7 +634,7 @@ export async function cancelSettlement(
       JSON.stringify(toSetldetail(negative, null)),
       current,
       restored,
-      context.envelope.msgid,
+      context.requestId,
       JSON.stringify(negative.layers),
       JSON.stringify(storeTrace([])),
       options.reversal === true,
@@ -672,11 +696,11 @@ function negate(s: Settlement): Settlement {
  * line the cancellation gave back still unsettled and not withdrawn; otherwise the HIS settles anew.
  */
 export async function reinstateSettlement(
-  context: HisContext,
+  context: SettlementContext,
   psnNo: string,
   mdtrtId: string,
   cancelId: string,
-): Promise<{ output: Record<string, unknown>; deferred?: HandlerResult['deferred'] }> {
+): Promise<{ output: Record<string, unknown>; deferred?: DeferredWrite[] }> {
   const { client } = context;
   const encounter = await lockEncounter(client, context.institution, psnNo, mdtrtId);
   const cancellation = await storedSettlement(client, psnNo, cancelId);
@@ -686,23 +710,23 @@ export async function reinstateSettlement(
     cancellation.mdtrt_id !== mdtrtId ||
     !cancellation.reverses
   )
-    throw new HisError('SETTLEMENT_NOT_FOUND', `就诊 ${mdtrtId} 没有撤销结算 ${cancelId}`);
+    throw new Refusal('SETTLEMENT_NOT_FOUND', `就诊 ${mdtrtId} 没有撤销结算 ${cancelId}`);
   if (cancellation.reversed_by)
-    throw new HisError('STATE', `撤销结算 ${cancelId} 已于 ${cancellation.reversed_by} 冲正`);
+    throw new Refusal('STATE', `撤销结算 ${cancelId} 已于 ${cancellation.reversed_by} 冲正`);
   // A cancellation made before the platform counted the lines it gave back cannot tell whether they are all there.
   if (cancellation.released_lines === null)
-    throw new HisError('STATE', `撤销结算 ${cancelId} 不能冲正（无退回明细记录）；请按新的结算处理`);
+    throw new Refusal('STATE', `撤销结算 ${cancelId} 不能冲正（无退回明细记录）；请按新的结算处理`);
   if (encounter.status === 'cancelled')
-    throw new HisError('STATE', `就诊 ${mdtrtId} 已撤销，撤销结算 ${cancelId} 不能冲正`);
+    throw new Refusal('STATE', `就诊 ${mdtrtId} 已撤销，撤销结算 ${cancelId} 不能冲正`);
   const original = await storedSettlement(client, psnNo, cancellation.reverses);
-  if (!original) throw new HisError('SETTLEMENT_NOT_FOUND', `没有原结算 ${cancellation.reverses}`);
+  if (!original) throw new Refusal('SETTLEMENT_NOT_FOUND', `没有原结算 ${cancellation.reverses}`);
   const { ytd: current, sequence } = await lockPersonYear(client, psnNo, original.year);
   const later = await client.query<{ setl_id: string }>(
     'select setl_id from settlements where psn_no = $1 and year = $2 and setl_id > $3 order by setl_id limit 1',
     [psnNo, original.year, cancelId],
   );
   if (later.rows[0])
-    throw new HisError(
+    throw new Refusal(
       'STATE',
       `撤销结算 ${cancelId} 之后该人员已有结算 ${later.rows[0].setl_id}，不能冲正；请按新的结算处理`,
     );
@@ -720,12 +744,12 @@ export async function reinstateSettlement(
   const given = lines.rows[0] ?? { active: 0, total: 0, gone: null, refunded: null };
   const expected = cancellation.released_lines;
   if (given.active !== expected || given.total !== expected)
-    throw new HisError(
+    throw new Refusal(
       'STATE',
       `撤销结算 ${cancelId} 退回的 ${expected} 条费用明细${given.gone === null ? '' : `（如 ${given.gone}）`}已有撤销或重新上传，现存 ${given.active} 条，不能冲正；请按新的结算处理`,
     );
   if (given.refunded !== null)
-    throw new HisError(
+    throw new Refusal(
       'STATE',
       `撤销结算 ${cancelId} 退回的费用明细 ${given.refunded} 已上传退费明细，不能冲正；请按新的结算处理`,
     );
@@ -747,7 +771,7 @@ export async function reinstateSettlement(
       JSON.stringify(storeTrace([])),
       current,
       restored,
-      context.envelope.msgid,
+      context.requestId,
     ],
   );
   await client.query(

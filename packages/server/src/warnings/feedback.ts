@@ -8,7 +8,7 @@ import { departmentName, WARNING_LEVEL_NAMES, WARNING_STATUSES, yearOf } from '@
 import type { WarningStatus } from '@sanbao/core';
 import { groupBy } from '../collections.js';
 import { inTransaction, type Pool } from '../db/pool.js';
-import { chinaDateTime } from '../his/protocol.js';
+import { chinaDateTime } from '../time.js';
 import { maskedCertno } from '../security/identity.js';
 import { workbookXlsx, type Sheet } from '../xlsx.js';
 

@@ -15,7 +15,7 @@ import {
   type YearToDate,
 } from '@sanbao/core';
 import type { PoolClient } from '../db/pool.js';
-import type { HisContext } from '../his/context.js';
+import type { PolicyRegistry } from '../policies.js';
 import { categoriesOf, type PersonRow } from '../store.js';
 import { levelChange, levelChangeQuery, type LevelChange } from './levels.js';
 
@@ -40,7 +40,7 @@ export function redCrossing(
 /** After a cancellation: the person-year's warning follows the amount that is left, down as well as up. */
 export async function lowerWarning(
   client: PoolClient,
-  context: HisContext,
+  context: { today: string; now: Date; policies: PolicyRegistry },
   person: PersonRow,
   year: number,
   restored: YearToDate,

@@ -7,7 +7,7 @@
 import { dueOnOrBefore, type Cadence, type WarningRules } from '@sanbao/core';
 import { groupBy } from '../collections.js';
 import type { Pool } from '../db/pool.js';
-import { chinaDate } from '../his/protocol.js';
+import { chinaDate } from '../time.js';
 import type { PolicyRegistry } from '../policies.js';
 import { feedBack, type FedLevel } from './feedback.js';
 import { screen } from './screening.js';

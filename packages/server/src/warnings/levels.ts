@@ -14,7 +14,7 @@ import {
   type WarningLevel,
   type WarningRules,
 } from '@sanbao/core';
-import type { DeferredWrite } from '../his/context.js';
+import type { DeferredWrite } from '../db/pool.js';
 
 export interface LevelChange {
   psnNo: string;

@@ -25,7 +25,7 @@ import { authenticate, requireRole, type User } from '../console/auth.js';
 import { ApiError } from '../console/errors.js';
 import { paging, parse, region, year } from '../console/parse.js';
 import { inScope, requireRegionInScope, warningInScope, warningScopeValues } from '../console/scope.js';
-import { chinaDate, chinaDateTime } from '../his/protocol.js';
+import { chinaDate, chinaDateTime } from '../time.js';
 import type { PolicyRegistry } from '../policies.js';
 import { maskedCertno } from '../security/identity.js';
 import { sendXlsx, workbookXlsx } from '../xlsx.js';

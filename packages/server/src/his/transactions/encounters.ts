@@ -11,7 +11,7 @@ import {
   type HandlerResult,
 } from '../context.js';
 import { code, dateTime, optional, text } from '../fields.js';
-import { HisError } from '../protocol.js';
+import { Refusal } from '../../refusal.js';
 import { personByVoucher } from '../vouchers.js';
 
 const medType = code(6, { width: 2 }).refine((code) => MED_TYPES[code] !== undefined, {
@@ -112,7 +112,7 @@ export const visitInfo: Handler = async (context) => {
   const encounter = await lockEncounter(context.client, context.institution, info.psn_no, info.mdtrt_id);
   requireStatus(encounter, ['open'], '上传就诊信息');
   if (MED_TYPES[info.med_type]?.encounter === 'inpatient')
-    throw new HisError('CODE_UNKNOWN', `门诊就诊不能使用住院医疗类别 ${info.med_type}`);
+    throw new Refusal('CODE_UNKNOWN', `门诊就诊不能使用住院医疗类别 ${info.med_type}`);
   await context.client.query(
     'update encounters set med_type = $3, dise_codg = $4, chronic_scheme = $5 where psn_no = $1 and mdtrt_id = $2',
     [info.psn_no, info.mdtrt_id, info.med_type, diagnoses.map((d) => d.diag_code), info.chronic_scheme ?? null],
@@ -136,7 +136,7 @@ export const admit: Handler = async (context) => {
     }),
   );
   if (MED_TYPES[info.med_type]?.encounter !== 'inpatient')
-    throw new HisError('CODE_UNKNOWN', `入院办理的医疗类别应为住院类（21–24），收到 ${info.med_type}`);
+    throw new Refusal('CODE_UNKNOWN', `入院办理的医疗类别应为住院类（21–24），收到 ${info.med_type}`);
   const diagnoses = readInput(context, 'diseinfo', diseases).map((d) => d.diag_code);
   const mdtrtId = await openEncounter(context, {
     psnNo: info.psn_no,
@@ -173,7 +173,7 @@ export const discharge: Handler = async (context) => {
     "select $1::timestamp at time zone 'Asia/Shanghai' >= $2::timestamptz as ok",
     [info.endtime, encounter.begntime],
   );
-  if (!end.rows[0]?.ok) throw new HisError('DATE_ORDER', `出院时间 ${info.endtime} 早于入院时间`);
+  if (!end.rows[0]?.ok) throw new Refusal('DATE_ORDER', `出院时间 ${info.endtime} 早于入院时间`);
   const codes = diagnoses.length > 0 ? diagnoses : encounter.dise_codg;
   await context.client.query(
     "update encounters set status = 'discharged', endtime = $3::timestamp at time zone 'Asia/Shanghai', dise_codg = $4 where psn_no = $1 and mdtrt_id = $2",
@@ -192,7 +192,7 @@ async function refuseIfSettled(context: HisContext, psnNo: string, mdtrtId: stri
     "select 1 from settlements where psn_no = $1 and mdtrt_id = $2 and kind = 'settlement' and reversed_by is null",
     [psnNo, mdtrtId],
   );
-  if (rowCount) throw new HisError('STATE', `就诊 ${mdtrtId} 有未撤销的结算，不能${action}`);
+  if (rowCount) throw new Refusal('STATE', `就诊 ${mdtrtId} 有未撤销的结算，不能${action}`);
 }
 
 /** Withdraws an open encounter with no settlement standing: 2202, 2404, and 2601 of a lost 2201 or 2401. */
@@ -254,14 +254,14 @@ export const changeAdmission: Handler = async (context) => {
   const diagnoses = readInput(context, 'diseinfo', diseases).map((d) => d.diag_code);
   const encounter = await lockEncounter(context.client, context.institution, info.psn_no, info.mdtrt_id);
   if (MED_TYPES[encounter.med_type]?.encounter !== 'inpatient')
-    throw new HisError('STATE', `就诊 ${info.mdtrt_id} 是门诊就诊，不能办理住院信息变更`);
+    throw new Refusal('STATE', `就诊 ${info.mdtrt_id} 是门诊就诊，不能办理住院信息变更`);
   requireStatus(encounter, ['open', 'discharged'], '变更住院信息');
   if (info.med_type !== undefined && MED_TYPES[info.med_type]?.encounter !== 'inpatient')
-    throw new HisError('CODE_UNKNOWN', `住院信息变更的医疗类别应为住院类（21–24），收到 ${info.med_type}`);
+    throw new Refusal('CODE_UNKNOWN', `住院信息变更的医疗类别应为住院类（21–24），收到 ${info.med_type}`);
   if (info.begntime !== undefined) requireTimeWithin(context, info.begntime, '入院时间', daysBefore(context.now, 731));
   if (info.endtime !== undefined) {
     if (encounter.status !== 'discharged')
-      throw new HisError('STATE', `就诊 ${info.mdtrt_id} 尚未出院，不能变更出院时间`);
+      throw new Refusal('STATE', `就诊 ${info.mdtrt_id} 尚未出院，不能变更出院时间`);
     requireTimeWithin(context, info.endtime, '出院时间');
   }
   // An empty or missing diseinfo keeps the diagnoses (clients send [] when nothing changed).
@@ -285,6 +285,6 @@ export const changeAdmission: Handler = async (context) => {
     ],
   );
   // Checked on the row as changed (either time may have moved); the refusal rolls the change back.
-  if (!rows[0]?.ordered) throw new HisError('DATE_ORDER', '出院时间早于入院时间');
+  if (!rows[0]?.ordered) throw new Refusal('DATE_ORDER', '出院时间早于入院时间');
   return { psnNo: info.psn_no, output: {} };
 };

@@ -26,7 +26,7 @@ import { z } from 'zod';
 import { lockEncounter, requireStatus, type EncounterRow } from '../../store.js';
 import { daysBefore, readInput, requireTimeWithin, type HisContext, type Handler } from '../context.js';
 import { code, count, dateTime, optional, received, signedYuan, unitPrice } from '../fields.js';
-import { HisError } from '../protocol.js';
+import { Refusal } from '../../refusal.js';
 
 /** selfpay_prop (先行自付比例, 5,4): a number or numeric text 0–1, or a percentage. */
 const ratio = z.unknown().transform((input, ctx): Bp => {
@@ -149,26 +149,26 @@ async function resplitRefunds(
 /** Checks one line on its own: batch, amount = count × price within a fen, a refund's sign and link. */
 function checkLine(line: Line, index: number, outpatient: boolean): void {
   const at = `input.feedetail[${index}]`;
-  if (outpatient && !line.chrg_bchno) throw new HisError('SCHEMA', `${at}：门诊明细须有收费批次号 chrg_bchno`);
+  if (outpatient && !line.chrg_bchno) throw new Refusal('SCHEMA', `${at}：门诊明细须有收费批次号 chrg_bchno`);
   const product = lineAmount(line.cnt, line.pric);
   if (Math.abs(product - line.det_item_fee_sumamt) > 1)
-    throw new HisError(
+    throw new Refusal(
       'AMOUNT_INCONSISTENT',
       `${at}：数量 ${countText(line.cnt)} × 单价 ${formatMicro(line.pric)} = ${(product / 100).toFixed(2)} 元，与明细金额 ${(line.det_item_fee_sumamt / 100).toFixed(2)} 元相差超过 1 分`,
     );
   // A charge is never negative and a refund never positive: a line cannot move a bill's parts onto the fund.
   if (line.cnt > 0 && line.det_item_fee_sumamt < 0)
-    throw new HisError(
+    throw new Refusal(
       'AMOUNT_NEGATIVE',
       `${at}：数量为正数的明细金额不能为负数（退费请用负数量并给出 init_feedetl_sn）`,
     );
   if (line.cnt < 0 && line.det_item_fee_sumamt > 0)
-    throw new HisError('AMOUNT_INCONSISTENT', `${at}：退费明细（数量为负数）的金额应为负数或 0`);
+    throw new Refusal('AMOUNT_INCONSISTENT', `${at}：退费明细（数量为负数）的金额应为负数或 0`);
   if (line.cnt < 0 && line.init_feedetl_sn === undefined)
-    throw new HisError('SCHEMA', `${at}：数量为负数的退费明细须给出原费用明细流水号 init_feedetl_sn`);
+    throw new Refusal('SCHEMA', `${at}：数量为负数的退费明细须给出原费用明细流水号 init_feedetl_sn`);
   if (line.cnt > 0 && line.init_feedetl_sn !== undefined)
-    throw new HisError('SCHEMA', `${at}：给出 init_feedetl_sn 的退费明细数量应为负数，收到 ${countText(line.cnt)}`);
-  if (line.init_feedetl_sn === line.feedetl_sn) throw new HisError('SCHEMA', `${at}：退费明细不能退自身`);
+    throw new Refusal('SCHEMA', `${at}：给出 init_feedetl_sn 的退费明细数量应为负数，收到 ${countText(line.cnt)}`);
+  if (line.init_feedetl_sn === line.feedetl_sn) throw new Refusal('SCHEMA', `${at}：退费明细不能退自身`);
   // 0 is what typed clients send for an empty cap; a cap of 0 yuan would put the whole line above it.
   if (line.pric_uplmt_amt === 0) line.pric_uplmt_amt = undefined;
 }
@@ -177,7 +177,7 @@ function checkLine(line: Line, index: number, outpatient: boolean): void {
 function requireKind(encounter: EncounterRow, outpatient: boolean, infno: string): void {
   const inpatient = MED_TYPES[encounter.med_type]?.encounter === 'inpatient';
   if (inpatient === outpatient)
-    throw new HisError(
+    throw new Refusal(
       'STATE',
       `交易 ${infno} 用于${outpatient ? '门诊' : '住院'}，就诊 ${encounter.mdtrt_id} 是${inpatient ? '住院' : '门诊'}就诊`,
     );
@@ -193,13 +193,13 @@ async function uploadLines(
     z.array(feeLine).min(1, { message: '至少一条费用明细' }).max(2000, { message: '一次最多 2000 条明细' }),
   );
   const first = lines[0];
-  if (!first) throw new HisError('SCHEMA', '缺少费用明细');
+  if (!first) throw new Refusal('SCHEMA', '缺少费用明细');
   const seen = new Set<string>();
   for (const [index, line] of lines.entries()) {
     if (line.psn_no !== first.psn_no || line.mdtrt_id !== first.mdtrt_id)
-      throw new HisError('SCHEMA', `input.feedetail[${index}]：一次上传的明细须属于同一就诊`);
+      throw new Refusal('SCHEMA', `input.feedetail[${index}]：一次上传的明细须属于同一就诊`);
     if (seen.has(line.feedetl_sn))
-      throw new HisError('DUPLICATE', `input.feedetail[${index}]：明细流水号 ${line.feedetl_sn} 重复`);
+      throw new Refusal('DUPLICATE', `input.feedetail[${index}]：明细流水号 ${line.feedetl_sn} 重复`);
     seen.add(line.feedetl_sn);
     checkLine(line, index, outpatient);
   }
@@ -214,7 +214,7 @@ async function uploadLines(
     "select feedetl_sn from fee_lines where psn_no = $1 and mdtrt_id = $2 and feedetl_sn = any($3) and status <> 'withdrawn'",
     [first.psn_no, first.mdtrt_id, [...seen]],
   );
-  if (existing.rows[0]) throw new HisError('DUPLICATE', `明细流水号 ${existing.rows[0].feedetl_sn} 已上传`);
+  if (existing.rows[0]) throw new Refusal('DUPLICATE', `明细流水号 ${existing.rows[0].feedetl_sn} 已上传`);
 
   const refunded = new Set<string>();
   const result: Record<string, unknown>[] = [];
@@ -234,7 +234,7 @@ async function uploadLines(
       grade = (line.chrgitm_lv ?? '01') as ChargeGrade;
       preSelfPayRatio = line.selfpay_prop ?? 0;
       if (grade === '01' && preSelfPayRatio !== 0)
-        throw new HisError('AMOUNT_INCONSISTENT', `input.feedetail[${index}]：甲类项目没有先行自付比例`);
+        throw new Refusal('AMOUNT_INCONSISTENT', `input.feedetail[${index}]：甲类项目没有先行自付比例`);
       split = splitFeeLine({
         grade,
         fee: line.det_item_fee_sumamt,
@@ -272,26 +272,26 @@ async function refundable(context: HisContext, line: Line, index: number): Promi
   );
   const original = rows[0];
   if (!original)
-    throw new HisError('STATE', `${at}：原费用明细 ${line.init_feedetl_sn ?? ''} 不存在（须先上传原明细，或已撤销）`);
+    throw new Refusal('STATE', `${at}：原费用明细 ${line.init_feedetl_sn ?? ''} 不存在（须先上传原明细，或已撤销）`);
   if (original.init_feedetl_sn !== null)
-    throw new HisError('STATE', `${at}：${original.feedetl_sn} 本身是退费明细，不能再退`);
+    throw new Refusal('STATE', `${at}：${original.feedetl_sn} 本身是退费明细，不能再退`);
   if (original.status === 'settled')
-    throw new HisError(
+    throw new Refusal(
       'STATE',
       `${at}：原费用明细 ${original.feedetl_sn} 已结算；退已结算的费用须先撤销结算（2208/2305），再上传退费明细后重新结算`,
     );
   if (original.med_list_codg !== line.med_list_codg)
-    throw new HisError(
+    throw new Refusal(
       'SCHEMA',
       `${at}：退费明细的医保目录编码 ${line.med_list_codg} 与原明细 ${original.med_list_codg} 不一致`,
     );
   // Same batch: a line and its refunds settle together (2207 settles one batch).
   if ((original.chrg_bchno ?? undefined) !== line.chrg_bchno)
-    throw new HisError('SCHEMA', `${at}：退费明细须与原明细同一收费批次 ${original.chrg_bchno ?? ''}`);
+    throw new Refusal('SCHEMA', `${at}：退费明细须与原明细同一收费批次 ${original.chrg_bchno ?? ''}`);
   const remainingCount = scaled(original.cnt, COUNT_SCALE) + scaled(original.returned_cnt, COUNT_SCALE);
   const remainingFee = Number(original.det_item_fee_sumamt) + Number(original.returned_fee);
   if (-line.cnt > remainingCount || -line.det_item_fee_sumamt > remainingFee)
-    throw new HisError(
+    throw new Refusal(
       'AMOUNT_RANGE',
       `${at}：退费数量 ${countText(-line.cnt)}、金额 ${(-line.det_item_fee_sumamt / 100).toFixed(2)} 元超过原明细 ${original.feedetl_sn} 未退的数量 ${countText(remainingCount)}、金额 ${(remainingFee / 100).toFixed(2)} 元`,
     );
@@ -392,7 +392,7 @@ async function withdrawLines(
     }),
   );
   const selector = data[key];
-  if (selector === undefined) throw new HisError('SCHEMA', `缺少 input.data.${key}（"0000" 表示全部未结算明细）`);
+  if (selector === undefined) throw new Refusal('SCHEMA', `缺少 input.data.${key}（"0000" 表示全部未结算明细）`);
   const encounter = await lockEncounter(context.client, context.institution, data.psn_no, data.mdtrt_id);
   requireKind(encounter, key === 'chrg_bchno', context.envelope.infno);
   requireStatus(encounter, ['open', 'discharged'], '撤销费用明细');
@@ -403,7 +403,7 @@ async function withdrawLines(
     [data.psn_no, data.mdtrt_id, selector, key === 'feedetl_sn'],
   );
   if (!rowCount && selector !== '0000')
-    throw new HisError('STATE', `没有可撤销的明细 ${selector}（已结算的明细须先撤销结算）`);
+    throw new Refusal('STATE', `没有可撤销的明细 ${selector}（已结算的明细须先撤销结算）`);
   // A refund withdrawn alone: the refunds still standing for its line take their shares again.
   for (const originalSn of new Set(rows.map((row) => row.init_feedetl_sn).filter((sn) => sn !== null)))
     await resplitRefunds(context, data.psn_no, data.mdtrt_id, originalSn);

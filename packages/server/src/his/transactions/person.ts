@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { categoriesOf, findPerson, nextId } from '../../store.js';
 import { readInput, type Handler } from '../context.js';
 import { personByVoucher } from '../vouchers.js';
-import { chinaDateTime, HisError } from '../protocol.js';
+import { Refusal } from '../../refusal.js';
+import { chinaDateTime } from '../../time.js';
 import { code, dateTime, optional, text } from '../fields.js';
 
 export const signIn: Handler = async (context) => {
@@ -47,8 +48,7 @@ export const personInfo: Handler = async (context) => {
   const certNo = query.mdtrt_cert_type === '01' ? query.mdtrt_cert_no : query.certno || query.mdtrt_cert_no;
   const { psnNo } = await personByVoucher(context, query.mdtrt_cert_type, certNo);
   const person = await findPerson(context.client, psnNo);
-  if (query.psn_name && query.psn_name !== person.psn_name)
-    throw new HisError('PERSON_NOT_FOUND', '姓名与证件号码不符');
+  if (query.psn_name && query.psn_name !== person.psn_name) throw new Refusal('PERSON_NOT_FOUND', '姓名与证件号码不符');
   const enrollments = await context.client.query<{
     year: number;
     insutype: string;

@@ -21,7 +21,7 @@ import { toYuanNumber, type Fen } from '@sanbao/core';
 import { z } from 'zod';
 import { readInput, requireTimeWithin, type Handler, type HisContext } from '../context.js';
 import { code, date, optional, received, signedYuan } from '../fields.js';
-import { HisError } from '../protocol.js';
+import { Refusal } from '../../refusal.js';
 
 /** The longest period one call reconciles, both ends included. */
 export const MAX_PERIOD_DAYS = 31;
@@ -121,10 +121,10 @@ const yuanText = (fen: Fen): string => toYuanNumber(fen).toFixed(2);
 function checkPeriod(context: HisContext, data: Period): void {
   const { stmt_begndate: begin, stmt_enddate: end } = data;
   if (end < begin)
-    throw new HisError('DATE_ORDER', `input.data.stmt_enddate：对账结束日期 ${end} 早于开始日期 ${begin}`);
+    throw new Refusal('DATE_ORDER', `input.data.stmt_enddate：对账结束日期 ${end} 早于开始日期 ${begin}`);
   const days = (Date.parse(`${end}T00:00:00Z`) - Date.parse(`${begin}T00:00:00Z`)) / 86_400_000 + 1;
   if (days > MAX_PERIOD_DAYS)
-    throw new HisError(
+    throw new Refusal(
       'DATE_ORDER',
       `对账期间 ${begin} 至 ${end} 共 ${days} 天，一次最多对账 ${MAX_PERIOD_DAYS} 天（含首尾两日），请分段对账`,
     );
@@ -147,7 +147,7 @@ async function regionsOf(context: HisContext, setlOptins: string | undefined): P
     [setlOptins],
   );
   if (rows.length === 0)
-    throw new HisError('REGION_UNKNOWN', `input.data.setl_optins：结算经办机构 ${setlOptins} 不是本平台的医保区划`);
+    throw new Refusal('REGION_UNKNOWN', `input.data.setl_optins：结算经办机构 ${setlOptins} 不是本平台的医保区划`);
   return rows.map((row) => row.admdvs);
 }
 
@@ -293,11 +293,11 @@ const ROW_COLUMNS = `s.setl_id, s.msgid, s.mdtrt_id, s.psn_no, s.kind, s.medfee_
 export const reconcileDetail: Handler = async (context) => {
   const data = readInput(context, 'data', detailData);
   if (data.file_qury_no !== undefined && context.envelope.input['detail'] === undefined)
-    throw new HisError('SCHEMA', '本平台不接收对账明细文件（file_qury_no），请将明细逐笔放在 input.detail 中发送');
+    throw new Refusal('SCHEMA', '本平台不接收对账明细文件（file_qury_no），请将明细逐笔放在 input.detail 中发送');
   const lines = readInput(context, 'detail', z.array(detailLine).max(MAX_DETAIL_LINES));
   checkPeriod(context, data);
   if (data.fixmedins_setl_cnt !== undefined && data.fixmedins_setl_cnt !== lines.length)
-    throw new HisError(
+    throw new Refusal(
       'SCHEMA',
       `input.data.fixmedins_setl_cnt：结算笔数 ${data.fixmedins_setl_cnt} 与 input.detail 的 ${lines.length} 行不一致，明细可能不完整`,
     );
@@ -306,7 +306,7 @@ export const reconcileDetail: Handler = async (context) => {
     const key = line.setl_id !== undefined ? `setl:${line.setl_id}` : `msg:${line.medins_setl_id ?? line.msgid}`;
     const first = seen.get(key);
     if (first !== undefined)
-      throw new HisError(
+      throw new Refusal(
         'DUPLICATE',
         `input.detail[${index}]：与 input.detail[${first}] 是同一笔结算（${line.setl_id ?? line.medins_setl_id ?? line.msgid}）`,
       );
@@ -319,7 +319,7 @@ export const reconcileDetail: Handler = async (context) => {
     selection(context, data, [...KINDS.all], regions),
   );
   if (rows.length > MAX_DETAIL_LINES)
-    throw new HisError(
+    throw new Refusal(
       'DATE_ORDER',
       `平台在 ${data.stmt_begndate} 至 ${data.stmt_enddate} 的结算超过 ${MAX_DETAIL_LINES} 笔，超出一次对明细账的上限，请缩短对账期间`,
     );
@@ -343,7 +343,7 @@ export const reconcileDetail: Handler = async (context) => {
     }
     const earlier = matched.get(row.setl_id);
     if (earlier !== undefined)
-      throw new HisError(
+      throw new Refusal(
         'DUPLICATE',
         `input.detail[${index}]：与 input.detail[${earlier}] 是同一笔结算（结算ID ${row.setl_id}）`,
       );

@@ -13,7 +13,8 @@ import { z } from 'zod';
 import { sealIdNumbersInJson } from '../../security/identity.js';
 import { daysBefore, readInput, requireTimeWithin, type Handler, type HisContext } from '../context.js';
 import { code, date, dateTime, optional, received, scaledDecimal, text, yuan } from '../fields.js';
-import { chinaDateTime, HisError, type HisErrorCode } from '../protocol.js';
+import { Refusal, type RefusalCode } from '../../refusal.js';
+import { chinaDateTime } from '../../time.js';
 
 /** How many entries a list node may have: far more than any real stay, little enough to bound the work. */
 export const LIST_LIMITS = {
@@ -28,7 +29,7 @@ export const LIST_LIMITS = {
 
 type Issue = z.core.$RefinementCtx;
 
-function refuse(ctx: Issue, input: unknown, errorCode: HisErrorCode, message: string): typeof z.NEVER {
+function refuse(ctx: Issue, input: unknown, errorCode: RefusalCode, message: string): typeof z.NEVER {
   ctx.addIssue({
     code: 'custom',
     message: `${message}，收到 ${received(input)}`,
@@ -334,7 +335,7 @@ const fen = (yuanAmount: number): number => Math.round(yuanAmount * 100);
 
 function requireOrder(earlier: string | undefined, later: string | undefined, what: string): void {
   if (earlier !== undefined && later !== undefined && full(later) < full(earlier))
-    throw new HisError('DATE_ORDER', `${what}：${later} 早于 ${earlier}`);
+    throw new Refusal('DATE_ORDER', `${what}：${later} 早于 ${earlier}`);
 }
 
 /** What grouping reads, taken from the list once it is valid. */
@@ -359,21 +360,21 @@ interface Extracted {
 function readDiagnoses(lists: Lists, inpatient: boolean): Pick<Extracted, 'mainDiagCode' | 'otherDiagCodes'> {
   const { diseinfo } = lists;
   if (inpatient && diseinfo.length === 0)
-    throw new HisError('SCHEMA', 'input.diseinfo：住院结算清单须上传诊断信息（含一个主要诊断）');
+    throw new Refusal('SCHEMA', 'input.diseinfo：住院结算清单须上传诊断信息（含一个主要诊断）');
   if (!inpatient && diseinfo.length === 0 && lists.opspdiseinfo.length === 0)
-    throw new HisError('SCHEMA', 'input.opspdiseinfo：门诊结算清单须上传门诊慢特病诊断或诊断信息');
+    throw new Refusal('SCHEMA', 'input.opspdiseinfo：门诊结算清单须上传门诊慢特病诊断或诊断信息');
   for (const type of ['1', '2', '3']) {
     const ofType = diseinfo.filter((d) => d.diag_type === type);
     const seen = new Set<string>();
     for (const d of ofType) {
       if (seen.has(d.diag_code))
-        throw new HisError('SCHEMA', `input.diseinfo：诊断代码 ${d.diag_code} 重复（诊断类别 ${type}）`);
+        throw new Refusal('SCHEMA', `input.diseinfo：诊断代码 ${d.diag_code} 重复（诊断类别 ${type}）`);
       seen.add(d.diag_code);
     }
     const mains = ofType.filter((d) => d.maindiag_flag === '1');
     const required = type === '1' && (inpatient || ofType.length > 0);
     if (mains.length > 1 || (required && mains.length === 0))
-      throw new HisError(
+      throw new Refusal(
         'SCHEMA',
         `input.diseinfo：${type === '1' ? '西医诊断' : type === '2' ? '中医主病诊断' : '中医主证诊断'}须有${
           required ? '且仅有' : '至多'
@@ -395,7 +396,7 @@ function readProcedures(context: HisContext, lists: Lists): Pick<Extracted, 'mai
   const { oprninfo } = lists;
   const mains = oprninfo.filter((p) => p.oprn_oprt_type === '1');
   if (mains.length > 1)
-    throw new HisError(
+    throw new Refusal(
       'SCHEMA',
       `input.oprninfo：至多一个主要手术操作（oprn_oprt_type 1），收到 ${mains.length} 个（${mains
         .map((p) => p.oprn_oprt_code)
@@ -443,9 +444,9 @@ function readIcuStays(
     requireTimeWithin(context, entry, `${at}.scs_cutd_inpool_time`, daysBefore(context.now, 731));
     requireOrder(entry, exit, `${at} 重症监护退出时间`);
     if (admTime !== null && dayOf(entry) < dayOf(admTime))
-      throw new HisError('DATE_ORDER', `${at}：重症监护进入时间 ${entry} 早于入院日期 ${admTime.slice(0, 10)}`);
+      throw new Refusal('DATE_ORDER', `${at}：重症监护进入时间 ${entry} 早于入院日期 ${admTime.slice(0, 10)}`);
     if (dscgTime !== null && dayOf(exit) > dayOf(dscgTime))
-      throw new HisError('DATE_ORDER', `${at}：重症监护退出时间 ${exit} 晚于出院日期 ${dscgTime.slice(0, 10)}`);
+      throw new Refusal('DATE_ORDER', `${at}：重症监护退出时间 ${exit} 晚于出院日期 ${dscgTime.slice(0, 10)}`);
     const minutes = Math.floor((instant(exit) - instant(entry)) / 60_000);
     if (stay.scs_cutd_sum_dura !== undefined && Math.abs(durationMinutes(stay.scs_cutd_sum_dura) - minutes) > 1)
       warnings.push(
@@ -458,7 +459,7 @@ function readIcuStays(
     const before = ordered[i - 1]!;
     const stay = ordered[i]!;
     if (instant(stay.scs_cutd_inpool_time) < instant(before.scs_cutd_exit_time))
-      throw new HisError(
+      throw new Refusal(
         'DATE_ORDER',
         `input.icuinfo[${stay.index}]：重症监护时段与 input.icuinfo[${before.index}] 重叠（${stay.scs_cutd_inpool_time} 早于 ${before.scs_cutd_exit_time}）`,
       );
@@ -488,12 +489,12 @@ function checkItems(lists: Lists, medfeeFen: number): void {
   const categories = new Set<string>();
   iteminfo.forEach((item, index) => {
     if (categories.has(item.med_chrgitm))
-      throw new HisError('SCHEMA', `input.iteminfo[${index}]：医疗收费项目类别 ${item.med_chrgitm} 重复`);
+      throw new Refusal('SCHEMA', `input.iteminfo[${index}]：医疗收费项目类别 ${item.med_chrgitm} 重复`);
     categories.add(item.med_chrgitm);
     for (const part of ['claa_sumfee', 'clab_amt', 'fulamt_ownpay_amt', 'oth_amt'] as const) {
       const value = item[part];
       if (value !== undefined && fen(value) > fen(item.amt))
-        throw new HisError(
+        throw new Refusal(
           'AMOUNT_INCONSISTENT',
           `input.iteminfo[${index}].${part} ${value} 大于该类别金额 ${item.amt}`,
         );
@@ -502,7 +503,7 @@ function checkItems(lists: Lists, medfeeFen: number): void {
   if (iteminfo.length > 0) {
     const total = iteminfo.reduce((sum, item) => sum + fen(item.amt), 0);
     if (total !== medfeeFen)
-      throw new HisError(
+      throw new Refusal(
         'AMOUNT_INCONSISTENT',
         `input.iteminfo：各类别金额合计 ${total / 100} 元与结算的医疗费总额 ${medfeeFen / 100} 元不一致`,
       );
@@ -510,7 +511,7 @@ function checkItems(lists: Lists, medfeeFen: number): void {
   const funds = new Set<string>();
   payinfo.forEach((payment, index) => {
     if (funds.has(payment.fund_pay_type))
-      throw new HisError('SCHEMA', `input.payinfo[${index}]：基金支付类型 ${payment.fund_pay_type} 重复`);
+      throw new Refusal('SCHEMA', `input.payinfo[${index}]：基金支付类型 ${payment.fund_pay_type} 重复`);
     funds.add(payment.fund_pay_type);
   });
 }
@@ -553,14 +554,11 @@ async function standingSettlement(
   const encounter = encounters.rows[0];
   const mine = context.institution.fixmedins_code;
   if ((settlement && settlement.fixmedins_code !== mine) || (encounter && encounter.fixmedins_code !== mine))
-    throw new HisError('FORBIDDEN', `结算 ${info.setl_id} 属于其他定点医药机构`);
+    throw new Refusal('FORBIDDEN', `结算 ${info.setl_id} 属于其他定点医药机构`);
   if (!settlement || !encounter || settlement.kind !== 'settlement' || settlement.mdtrt_id !== info.mdtrt_id)
-    throw new HisError(
-      'SETTLEMENT_NOT_FOUND',
-      `人员 ${info.psn_no} 的就诊 ${info.mdtrt_id} 没有结算ID ${info.setl_id}`,
-    );
+    throw new Refusal('SETTLEMENT_NOT_FOUND', `人员 ${info.psn_no} 的就诊 ${info.mdtrt_id} 没有结算ID ${info.setl_id}`);
   if (settlement.reversed_by !== null)
-    throw new HisError(
+    throw new Refusal(
       'STATE',
       `结算 ${info.setl_id} 已撤销（撤销结算ID ${settlement.reversed_by}），不能上传结算清单；请上传重新结算后的结算ID`,
     );
@@ -586,7 +584,7 @@ function checkSetlinfoTimes(context: HisContext, info: Setlinfo): void {
   requireOrder(info.adm_time, info.dscg_time, `${at} 出院时间`);
   requireOrder(info.setl_begn_date, info.setl_end_date, `${at} 结算结束日期`);
   if (info.brdy !== undefined && info.adm_time !== undefined && info.adm_time.slice(0, 10) < info.brdy)
-    throw new HisError('DATE_ORDER', `${at}：入院时间 ${info.adm_time} 早于出生日期 ${info.brdy}`);
+    throw new Refusal('DATE_ORDER', `${at}：入院时间 ${info.adm_time} 早于出生日期 ${info.brdy}`);
 }
 
 /** The stay's admission and discharge: the list's, else the encounter's; the length of stay from their dates. */
@@ -631,7 +629,7 @@ export const uploadSettlementList: Handler = async (context) => {
   const info = readInput(context, 'setlinfo', setlinfoSchema);
   const lists = readLists(context);
   if (info.fixmedins_code !== undefined && info.fixmedins_code !== context.institution.fixmedins_code)
-    throw new HisError(
+    throw new Refusal(
       'INSTITUTION_MISMATCH',
       `input.setlinfo.fixmedins_code ${info.fixmedins_code} 不是本机构编号 ${context.institution.fixmedins_code}`,
     );

@@ -1,9 +1,10 @@
 /** Pre-settlement, settlement and cancellation: 2206/2207/2208 outpatient, 2303/2304/2305 inpatient; 2601 reversal. */
 import { z } from 'zod';
 import { cancelSettlement, reinstateSettlement, settleEncounter, settlementInfo } from '../../settlement/service.js';
-import { readInput, type Handler } from '../context.js';
+import { readInput, settlementContext, type Handler } from '../context.js';
 import { code, optional, text, yuan } from '../fields.js';
-import { HisError, REVERSED_DIGEST } from '../protocol.js';
+import { REVERSED_DIGEST } from '../protocol.js';
+import { Refusal } from '../../refusal.js';
 import { withdrawEncounter } from './encounters.js';
 
 const settleData = z.looseObject({
@@ -29,8 +30,8 @@ const settleData = z.looseObject({
 function settleHandler(commit: boolean, outpatient: boolean): Handler {
   return async (context) => {
     const data = readInput(context, 'data', settleData);
-    if (outpatient && !data.med_type) throw new HisError('SCHEMA', 'input.data.med_type：门诊结算须给出医疗类别');
-    const { output, deferred, notes } = await settleEncounter(context, {
+    if (outpatient && !data.med_type) throw new Refusal('SCHEMA', 'input.data.med_type：门诊结算须给出医疗类别');
+    const { output, deferred, notes } = await settleEncounter(settlementContext(context), {
       psnNo: data.psn_no,
       mdtrtId: data.mdtrt_id,
       medType: outpatient ? data.med_type : undefined,
@@ -68,7 +69,7 @@ const cancelData = z.looseObject({
 
 export const cancel: Handler = async (context) => {
   const data = readInput(context, 'data', cancelData);
-  const { output } = await cancelSettlement(context, data.psn_no, data.mdtrt_id, data.setl_id);
+  const { output } = await cancelSettlement(settlementContext(context), data.psn_no, data.mdtrt_id, data.setl_id);
   return { psnNo: data.psn_no, output };
 };
 
@@ -79,7 +80,7 @@ export const settlementQuery: Handler = async (context) => {
     'data',
     z.looseObject({ psn_no: code(30), setl_id: code(30), mdtrt_id: optional(code(30)) }),
   );
-  const { output } = await settlementInfo(context, data.psn_no, data.setl_id, data.mdtrt_id);
+  const { output } = await settlementInfo(settlementContext(context), data.psn_no, data.setl_id, data.mdtrt_id);
   return { psnNo: data.psn_no, output };
 };
 
@@ -99,7 +100,7 @@ export const reverse: Handler = async (context) => {
     }),
   );
   const institution = context.institution.fixmedins_code;
-  if (data.omsgid === context.envelope.msgid) throw new HisError('SCHEMA', '冲正交易不能冲正自身');
+  if (data.omsgid === context.envelope.msgid) throw new Refusal('SCHEMA', '冲正交易不能冲正自身');
   // The original's own lock first (the key runOnce takes): an original still being processed is waited for, never
   // declared absent while it commits.
   await context.client.query({
@@ -151,23 +152,23 @@ export const reverse: Handler = async (context) => {
     };
   }
   if (original.reply.infcode === -1)
-    throw new HisError('STATE', `原报文 ${data.omsgid} 未被处理（已冲正或被拒绝），无需冲正`);
+    throw new Refusal('STATE', `原报文 ${data.omsgid} 未被处理（已冲正或被拒绝），无需冲正`);
   if (original.late)
-    throw new HisError(
+    throw new Refusal(
       'STATE',
       `原交易 ${data.omsgid} 已超过 24 小时，不能冲正；请使用相应的撤销交易（2208、2305、2202、2404）`,
     );
   if (original.infno !== data.oinfno)
-    throw new HisError('SCHEMA', `原报文 ${data.omsgid} 的交易编号是 ${original.infno}，不是 ${data.oinfno}`);
+    throw new Refusal('SCHEMA', `原报文 ${data.omsgid} 的交易编号是 ${original.infno}，不是 ${data.oinfno}`);
   if (original.psn_no !== data.psn_no)
-    throw new HisError('FORBIDDEN', `原报文 ${data.omsgid} 不属于人员 ${data.psn_no}`);
+    throw new Refusal('FORBIDDEN', `原报文 ${data.omsgid} 不属于人员 ${data.psn_no}`);
   const output = original.reply.output ?? {};
   switch (data.oinfno) {
     case '2207':
     case '2304': {
       const setlinfo = output['setlinfo'] ?? {};
       const { output: reversal } = await cancelSettlement(
-        context,
+        settlementContext(context),
         data.psn_no,
         String(setlinfo['mdtrt_id']),
         String(setlinfo['setl_id']),
@@ -179,7 +180,7 @@ export const reverse: Handler = async (context) => {
     case '2305': {
       const setlinfo = output['setlinfo'] ?? {};
       const { output: reinstated, deferred } = await reinstateSettlement(
-        context,
+        settlementContext(context),
         data.psn_no,
         String(setlinfo['mdtrt_id']),
         String(setlinfo['setl_id']),
@@ -192,7 +193,7 @@ export const reverse: Handler = async (context) => {
       return withdrawEncounter(context, data.psn_no, String(node['mdtrt_id']), '冲正');
     }
     default:
-      throw new HisError(
+      throw new Refusal(
         'INFNO_UNKNOWN',
         `不能冲正交易 ${data.oinfno}（可冲正 2201、2207、2208、2304、2305、2401；明细上传请用 2205/2302 撤销）`,
       );
