@@ -35,7 +35,8 @@ import { ApiError } from '../console/errors.js';
 import type { PoolClient } from '../db/pool.js';
 import { chinaDate } from '../time.js';
 import type { PolicyRegistry } from '../policies.js';
-import { AMOUNT_COLUMNS, amountsOf, postingsOf } from '../settlement/service.js';
+import { postingsOf } from '../funds/journal.js';
+import { AMOUNT_COLUMNS, amountsOf } from '../settlement/service.js';
 import { categoriesOf, personById, type PersonRow } from '../store.js';
 import { recordStep } from '../warnings/actions.js';
 

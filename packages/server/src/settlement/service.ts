@@ -6,7 +6,6 @@
  */
 import {
   emptyYearToDate,
-  fundTotals,
   MED_TYPES,
   settle,
   shiftYearToDate,
@@ -28,6 +27,7 @@ import {
   type YearToDate,
 } from '@sanbao/core';
 import type { DeferredWrite, PoolClient } from '../db/pool.js';
+import { post, postingsOf } from '../funds/journal.js';
 import type { PolicyRegistry } from '../policies.js';
 import { Refusal } from '../refusal.js';
 import { chinaDateTime } from '../time.js';
@@ -249,40 +249,6 @@ export function amountsOf(s: Settlement): number[] {
     s.psn_cash_pay,
     s.hosp_part_amt,
   ];
-}
-
-/**
- * Debits each fund what it pays and credits the payee what the funds owe it (`payable:<institution>`, or
- * `payable:person:<psn_no>` for a top-up paid to the person); the entries sum to zero.
- */
-export function postingsOf(
-  settlement: Settlement,
-  payee: string,
-  sign: 1 | -1,
-): { accounts: string[]; amounts: number[] } {
-  const rows = fundTotals(settlement).filter((row) => row.paid !== 0);
-  if (rows.length === 0) return { accounts: [], amounts: [] };
-  const accounts = rows.map((row) => `fund:${row.code}`);
-  const amounts = rows.map((row) => sign * row.paid);
-  accounts.push(`payable:${payee}`);
-  amounts.push(-amounts.reduce((sum, amount) => sum + amount, 0));
-  return { accounts, amounts };
-}
-
-async function post(
-  client: PoolClient,
-  psnNo: string,
-  setlId: string,
-  fixmedinsCode: string,
-  settlement: Settlement,
-  sign: 1 | -1,
-): Promise<void> {
-  const { accounts, amounts } = postingsOf(settlement, fixmedinsCode, sign);
-  if (accounts.length === 0) return;
-  await client.query(
-    'insert into fund_postings (psn_no, setl_id, account, amount) select $1, $2, account, amount from unnest($3::text[], $4::bigint[]) as t(account, amount)',
-    [psnNo, setlId, accounts, amounts],
-  );
 }
 
 function nationalSetlinfo(
@@ -647,7 +613,7 @@ export async function cancelSettlement(
     cancelId,
     options.reversal === true,
   ]);
-  await post(client, psnNo, cancelId, original.fixmedins_code, original, -1);
+  await post(client, psnNo, cancelId, postingsOf(original, original.fixmedins_code, -1));
   await storeYearToDate(client, psnNo, restored, -1);
   await lowerWarning(client, context, person, original.year, restored, cancelId);
   if (encounter.status === 'settled') {
@@ -778,7 +744,7 @@ export async function reinstateSettlement(
     'update settlements set reversed_by = case when setl_id = $2 then null else $4 end, voided = setl_id = $3 where psn_no = $1 and setl_id in ($2, $3)',
     [psnNo, original.setl_id, cancelId, reversalId],
   );
-  await post(client, psnNo, reversalId, original.fixmedins_code, original, 1);
+  await post(client, psnNo, reversalId, postingsOf(original, original.fixmedins_code, 1));
   await storeYearToDate(client, psnNo, restored, 1);
   await client.query(
     "update fee_lines set status = 'settled', setl_id = $4, released_by = null where psn_no = $1 and mdtrt_id = $2 and released_by = $3",
