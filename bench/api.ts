@@ -6,6 +6,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { demoSecret, freePort, PolicyRegistry, seedDemo } from '@sanbao/server';
@@ -133,6 +134,9 @@ await withScratchDatabase(8, async (pool, database) => {
     // utime + stime + the same of reaped children (backends that ended), in clock ticks of 1/100 s
     return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100;
   };
+  // Only this run's PostgreSQL: its postmaster (the first line of postmaster.pid) and the backends it started; other
+  // servers on a shared machine are not counted.
+  const postmaster = Number(readFileSync(join(database.dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
   const cpuSeconds = (): { machine: number; platform: number; postgres: number } => {
     const all = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
     const machine = (all.reduce((sum, value) => sum + value, 0) - all[3]! - all[4]!) / 100; // minus idle and iowait
@@ -141,8 +145,9 @@ await withScratchDatabase(8, async (pool, database) => {
     for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
       try {
         const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
         if (Number(pid) === server.pid) platform = ticks(stat);
-        else if (stat.includes('(postgres)')) postgres += ticks(stat);
+        else if (Number(pid) === postmaster || parent === postmaster) postgres += ticks(stat);
       } catch {
         // the process ended while we looked
       }
@@ -205,7 +210,7 @@ await withScratchDatabase(8, async (pool, database) => {
     `| settlements/s ÷ pgbench tps | ${ratio.toFixed(2)} | ≥ 0.5 |`,
     `| non-2xx replies / refused messages / errors | ${result.non2xx} / ${refused} / ${result.errors} | 0 |`,
     '',
-    "CPU per transaction, from /proc over the same slices (the machine's busy time divided by the transactions done):",
+    "CPU per transaction, from /proc over the same slices (busy time divided by the transactions done; PostgreSQL: this run's server and its backends only):",
     '',
     '| load | machine | platform process | PostgreSQL |',
     '|---|---:|---:|---:|',
