@@ -136,7 +136,7 @@ await withScratchDatabase(8, async (pool, database) => {
   };
   // Only this run's PostgreSQL: its postmaster (the first line of postmaster.pid) and the backends it started; other
   // servers on a shared machine are not counted.
-  const postmaster = Number(readFileSync(join(database.dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const postmaster = Number(readFileSync(join(database.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
   const cpuSeconds = (): { machine: number; platform: number; postgres: number } => {
     const all = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
     const machine = (all.reduce((sum, value) => sum + value, 0) - all[3]! - all[4]!) / 100; // minus idle and iowait
