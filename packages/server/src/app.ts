@@ -117,12 +117,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       ['body', Buffer.isBuffer(request.body) ? undefined : request.body],
     ] as const) {
       if (nestsDeeperThan(value))
-        return done(new ApiError(400, 'SCHEMA', `${part}：嵌套层级超过 ${MAX_NESTING} 层，不予受理`));
+        return done(new ApiError('SCHEMA', `${part}：嵌套层级超过 ${MAX_NESTING} 层，不予受理`));
       const found = findControlCharacter(value, [part]);
       if (found)
         return done(
           new ApiError(
-            400,
             'TEXT_CONTROL',
             `${withoutControlCharacters(formatPath(found.path))}：含有控制字符 ${found.character}，请去除后重试`,
           ),

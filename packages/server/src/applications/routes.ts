@@ -68,7 +68,7 @@ function present(row: ApplicationRow): Record<string, unknown> {
 function requireBureauOperator(me: User): void {
   requireRole(me, 'operator');
   if (me.department && me.department !== 'medical_security')
-    throw new ApiError(403, 'FORBIDDEN', '依申请救助由医疗保障经办机构办理');
+    throw new ApiError('FORBIDDEN', '依申请救助由医疗保障经办机构办理');
 }
 
 export function registerApplicationRoutes(
@@ -161,7 +161,7 @@ export function registerApplicationRoutes(
         [me.scope_admdvs, me.township ?? null, id],
       );
       const row = rows[0];
-      if (!row) throw new ApiError(404, 'NOT_FOUND', `查无申请 ${id}（或不在您的管辖范围）`);
+      if (!row) throw new ApiError('NOT_FOUND', `查无申请 ${id}（或不在您的管辖范围）`);
       const [spell, topUps] = await Promise.all([
         pool.query<{ code: CategoryCode; begin_date: string; end_date: string | null }>(
           'select code, begin_date, end_date from person_categories where psn_no = $1 and spell_id = $2',
@@ -236,7 +236,7 @@ export function registerApplicationRoutes(
           me.township ?? null,
           id,
         ]);
-        if (!rowCount) throw new ApiError(404, 'NOT_FOUND', `查无申请 ${id}（或不在您的管辖范围）`);
+        if (!rowCount) throw new ApiError('NOT_FOUND', `查无申请 ${id}（或不在您的管辖范围）`);
         const application = await lockPending(client, id, actor);
         const request = { reason: body.reason.trim(), actor, now };
         if (body.decision === 'refuse') {

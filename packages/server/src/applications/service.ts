@@ -81,11 +81,11 @@ async function check(
     atDate = policy.at(onDate);
   } catch (error) {
     if (error instanceof SanbaoError && error.code === 'POLICY_NOT_IN_FORCE')
-      throw new ApiError(409, 'APPLICATION_NOT_OFFERED', `${year}年度没有施行中的医保政策，不能受理申请`);
+      throw new ApiError('APPLICATION_NOT_OFFERED', `${year}年度没有施行中的医保政策，不能受理申请`);
     throw error;
   }
   const refusal = refuseApplication(atDate, spells, year, today, ytd);
-  if (refusal) throw new ApiError(409, refusal.code, refusal.message);
+  if (refusal) throw new ApiError(refusal.code, refusal.message);
   const rules = atDate.rules.assistance.application;
   if (!rules) throw new Error('refuseApplication lets no application through without rules');
   return { policy, atDate, rules, spells, ytd };
@@ -93,7 +93,7 @@ async function check(
 
 async function findApplicant(client: PoolClient, psnNo: string): Promise<PersonRow> {
   const person = await personById(client, psnNo);
-  if (!person) throw new ApiError(404, 'NOT_FOUND', `查无人员 ${psnNo}`);
+  if (!person) throw new ApiError('NOT_FOUND', `查无人员 ${psnNo}`);
   return person;
 }
 
@@ -113,7 +113,7 @@ export async function apply(
   );
   const created = rows[0];
   if (!created) {
-    throw new ApiError(409, 'APPLICATION_EXISTS', `${request.psnNo} ${request.year} 年度已有待审核或已批准的申请`);
+    throw new ApiError('APPLICATION_EXISTS', `${request.psnNo} ${request.year} 年度已有待审核或已批准的申请`);
   }
   await audit(client, request.actor, 'application.apply', {
     application_id: created.application_id,
@@ -143,15 +143,14 @@ export async function lockPending(
     [applicationId],
   );
   const application = rows[0];
-  if (!application) throw new ApiError(404, 'NOT_FOUND', `查无申请 ${applicationId}`);
+  if (!application) throw new ApiError('NOT_FOUND', `查无申请 ${applicationId}`);
   if (application.status !== 'pending') {
     throw new ApiError(
-      409,
       'APPLICATION_STATE',
       `申请 ${applicationId} 已${APPLICATION_STATUSES[application.status]}，不能再审核`,
     );
   }
-  if (application.applied_by === actor) throw new ApiError(403, 'FORBIDDEN', '不能审核本人登记的申请');
+  if (application.applied_by === actor) throw new ApiError('FORBIDDEN', '不能审核本人登记的申请');
   return application;
 }
 
@@ -368,8 +367,7 @@ export async function lockLateStays(client: PoolClient, psnNo: string, mdtrtIds:
       mdtrtIds,
     ]);
   } catch (error) {
-    if ((error as { code?: string }).code === '55P03')
-      throw new ApiError(409, 'BUSY', '该人员有结算正在办理，请稍后再审核');
+    if ((error as { code?: string }).code === '55P03') throw new ApiError('BUSY', '该人员有结算正在办理，请稍后再审核');
     throw error;
   }
 }

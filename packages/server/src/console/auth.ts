@@ -59,7 +59,7 @@ const hasher = new Hasher(() => authSettings.hashConcurrency);
 
 function enterHashing(): GatePass {
   const pass = hashing.tryEnter();
-  if (!pass) throw new ApiError(429, 'LOGIN_BUSY', '登录请求过多，请稍后再试');
+  if (!pass) throw new ApiError('LOGIN_BUSY', '登录请求过多，请稍后再试');
   return pass;
 }
 
@@ -112,11 +112,11 @@ export function passwordProblems(password: string, user: { username: string; rol
 
 export function requireStrongPassword(password: string, user: { username: string; role: Role }): void {
   const problems = passwordProblems(password, user);
-  if (problems.length > 0) throw new ApiError(400, 'PASSWORD_WEAK', `密码强度不足：${problems.join('；')}`);
+  if (problems.length > 0) throw new ApiError('PASSWORD_WEAK', `密码强度不足：${problems.join('；')}`);
 }
 
 function lockedError(until: Date): ApiError {
-  return new ApiError(423, 'ACCOUNT_LOCKED', `账户已锁定，请于 ${chinaClock(until)} 后重试`);
+  return new ApiError('ACCOUNT_LOCKED', `账户已锁定，请于 ${chinaClock(until)} 后重试`);
 }
 
 /** A failed password of `username`: counted; the failure that locks it is audited, once. */
@@ -133,7 +133,7 @@ async function failed(pool: Pool, username: string, address: string): Promise<Ap
   }
   return isLocked(failure.lockedUntil)
     ? lockedError(failure.lockedUntil)
-    : new ApiError(401, 'LOGIN_FAILED', '用户名或密码错误');
+    : new ApiError('LOGIN_FAILED', '用户名或密码错误');
 }
 
 /** The per-address limit of login attempts; the attempt that trips it is audited, once per window. */
@@ -148,7 +148,7 @@ async function countAttempt(pool: Pool, address: string): Promise<void> {
       { address, limit: authSettings.loginPerAddress, until: hit.resetsAt.toISOString() },
       'RATE_LIMITED',
     );
-  throw new ApiError(429, 'RATE_LIMITED', `登录尝试过于频繁，请于 ${chinaClock(hit.resetsAt)} 后重试`);
+  throw new ApiError('RATE_LIMITED', `登录尝试过于频繁，请于 ${chinaClock(hit.resetsAt)} 后重试`);
 }
 
 type StoredUser = User & {
@@ -220,8 +220,7 @@ function tokenDigest(token: string): string {
 
 function bearer(request: FastifyRequest): string {
   const header = request.headers.authorization;
-  if (!header?.startsWith('Bearer '))
-    throw new ApiError(401, 'AUTH_REQUIRED', '请先登录（Authorization: Bearer 令牌）');
+  if (!header?.startsWith('Bearer ')) throw new ApiError('AUTH_REQUIRED', '请先登录（Authorization: Bearer 令牌）');
   return header.slice(7);
 }
 
@@ -233,7 +232,7 @@ export async function authenticate(pool: Pool, request: FastifyRequest): Promise
     [tokenDigest(bearer(request))],
   );
   const user = rows[0];
-  if (!user) throw new ApiError(401, 'AUTH_FAILED', '登录已失效，请重新登录');
+  if (!user) throw new ApiError('AUTH_FAILED', '登录已失效，请重新登录');
   return user;
 }
 
@@ -256,7 +255,7 @@ export async function changePassword(
 ): Promise<User> {
   const me = await authenticate(pool, request);
   requireStrongPassword(newPassword, me);
-  if (newPassword === oldPassword) throw new ApiError(400, 'PASSWORD_WEAK', '密码强度不足：新密码不能与原密码相同');
+  if (newPassword === oldPassword) throw new ApiError('PASSWORD_WEAK', '密码强度不足：新密码不能与原密码相同');
   const pass = enterHashing();
   let matches: boolean;
   try {
@@ -268,7 +267,7 @@ export async function changePassword(
   }
   if (!matches) {
     const refusal = await failed(pool, me.username, request.ip);
-    if (refusal.code === 'LOGIN_FAILED') throw new ApiError(403, 'PASSWORD_WRONG', '原密码错误');
+    if (refusal.code === 'LOGIN_FAILED') throw new ApiError('PASSWORD_WRONG', '原密码错误');
     throw refusal;
   }
   await clearFailures(pool, 'console', me.username);
@@ -312,14 +311,14 @@ export async function updateUser(
 const RANK: Record<Role, number> = { read_only: 0, reviewer: 0, operator: 1, administrator: 2 };
 
 export function requireRole(user: User, role: Role): void {
-  if (RANK[user.role] < RANK[role]) throw new ApiError(403, 'FORBIDDEN', `需要「${ROLE_NAMES[role]}」权限`);
+  if (RANK[user.role] < RANK[role]) throw new ApiError('FORBIDDEN', `需要「${ROLE_NAMES[role]}」权限`);
 }
 
 /** A bureau reviewer: the reviewer role, and neither a township's nor another department's user. */
 export function requireReviewer(user: User): void {
   if (user.role !== 'reviewer')
-    throw new ApiError(403, 'FORBIDDEN', `需要「${ROLE_NAMES.reviewer}」权限：登记申请的经办人员不能审核`);
-  if (user.township) throw new ApiError(403, 'FORBIDDEN', '乡镇（街道）用户不能审核依申请救助');
+    throw new ApiError('FORBIDDEN', `需要「${ROLE_NAMES.reviewer}」权限：登记申请的经办人员不能审核`);
+  if (user.township) throw new ApiError('FORBIDDEN', '乡镇（街道）用户不能审核依申请救助');
   if (user.department && user.department !== 'medical_security')
-    throw new ApiError(403, 'FORBIDDEN', '依申请救助由医疗保障经办机构审核');
+    throw new ApiError('FORBIDDEN', '依申请救助由医疗保障经办机构审核');
 }

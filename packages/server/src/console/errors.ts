@@ -1,11 +1,5 @@
-/** Console API refusals: an HTTP status, a stable code and a Chinese message. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
+/**
+ * Console API refusals are refusals like every other (refusal.ts): a stable code of the one catalogue, whose kind
+ * gives the HTTP status, and a Chinese message.
+ */
+export { Refusal as ApiError } from '../refusal.js';

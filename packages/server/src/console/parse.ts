@@ -8,7 +8,7 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown, where: str
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const path = formatPath([where, ...((issue?.path ?? []) as (string | number)[])]);
-  throw new ApiError(400, 'SCHEMA', `${path}：${issue ? describeIssue(issue) : '格式错误'}`);
+  throw new ApiError('SCHEMA', `${path}：${issue ? describeIssue(issue) : '格式错误'}`);
 }
 
 /** Request fields the console's routes share, each with its Chinese message. */

@@ -182,7 +182,7 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
         [...personScopeValues(me), psnNo],
       );
       const row = person.rows[0] as { certno: string } | undefined;
-      if (!row) throw new ApiError(404, 'NOT_FOUND', `查无人员 ${psnNo}（或不在您的管辖范围）`);
+      if (!row) throw new ApiError('NOT_FOUND', `查无人员 ${psnNo}（或不在您的管辖范围）`);
       const [categories, enrollments, years, settlements] = await Promise.all([
         pool.query(
           'select spell_id, code, begin_date, end_date, source_dept from person_categories where psn_no = $1 order by begin_date, spell_id',
@@ -237,7 +237,7 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
       const id = parseIdNumber(body.certno);
       if (!id.ok) {
         const { code, message } = ID_PROBLEMS[id.problem];
-        throw new ApiError(400, code, `body.certno：${message}`);
+        throw new ApiError(code, `body.certno：${message}`);
       }
       await requireRegionInScope(pool, me, body.admdvs);
       const certno = body.certno.toUpperCase();
@@ -255,7 +255,7 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
           body.township,
         ],
       );
-      if (!inserted.rowCount) throw new ApiError(409, 'DUPLICATE', '该身份证号码已登记');
+      if (!inserted.rowCount) throw new ApiError('DUPLICATE', '该身份证号码已登记');
       // Not even the masked number: beside the birth date it read from it, it would be the whole number again.
       await audit(pool, `user:${me.username}`, 'person.create', { psn_no: psnNo, admdvs: body.admdvs });
       return reply
@@ -293,23 +293,18 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
       );
       await requirePersonInScope(pool, me, psnNo);
       // Categories are certified by the department that owns them; the bureau's own users certify the bureau's.
-      if (me.township) throw new ApiError(403, 'FORBIDDEN', '乡镇（街道）用户不能认定人员类别');
+      if (me.township) throw new ApiError('FORBIDDEN', '乡镇（街道）用户不能认定人员类别');
       const department: Department = (me.department as Department | null | undefined) ?? 'medical_security';
       const code = body.code as CategoryCode;
       if (!(DEPARTMENTS[department].categories as readonly CategoryCode[]).includes(code))
         throw new ApiError(
-          403,
           'FORBIDDEN',
           `「${CATEGORY_NAMES[code]}」由${departmentName(ownerOf(code))}认定，${departmentName(department)}的用户不能登记`,
         );
       if (body.source_dept !== undefined && body.source_dept !== department)
-        throw new ApiError(
-          403,
-          'FORBIDDEN',
-          `认定部门取自登录用户（${departmentName(department)}），不能代其他部门登记`,
-        );
+        throw new ApiError('FORBIDDEN', `认定部门取自登录用户（${departmentName(department)}），不能代其他部门登记`);
       if (body.begin > chinaDate(new Date(Date.now() + 366 * 86_400_000)))
-        throw new ApiError(400, 'DATE_ORDER', `开始日期 ${body.begin} 晚于一年以后`);
+        throw new ApiError('DATE_ORDER', `开始日期 ${body.begin} 晚于一年以后`);
       const spell = await inTransaction(pool, async (client) => {
         // One writer per person at a time, so that two overlapping registrations cannot both pass the check.
         await client.query('select 1 from persons where psn_no = $1 for update', [psnNo]);
@@ -322,7 +317,6 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
         const existing = overlapping.rows[0];
         if (existing)
           throw new ApiError(
-            409,
             'DUPLICATE',
             `该人员已有「${CATEGORY_NAMES[code]}」${existing.begin_date} 至 ${existing.end_date ?? '今'}，与所登记的时段重叠`,
           );
@@ -379,7 +373,7 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
         [...personScopeValues(me), psnNo, setlId],
       );
       const row = rows[0];
-      if (!row) throw new ApiError(404, 'NOT_FOUND', `查无结算 ${setlId}（或不在您的管辖范围）`);
+      if (!row) throw new ApiError('NOT_FOUND', `查无结算 ${setlId}（或不在您的管辖范围）`);
       // Stored compactly; the explanation is rendered here, as the HIS received it.
       const trace = expandTrace(row.trace);
       return {
@@ -398,7 +392,7 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
   const administrator = async (request: FastifyRequest): Promise<User> => {
     const me = await user(request);
     requireRole(me, 'administrator');
-    if (me.township || me.department) throw new ApiError(403, 'FORBIDDEN', '乡镇或部门用户不能管理用户');
+    if (me.township || me.department) throw new ApiError('FORBIDDEN', '乡镇或部门用户不能管理用户');
     return me;
   };
 
@@ -429,12 +423,12 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
         body.scope_admdvs,
       ]);
       if (body.scope_admdvs === null || !allowed.rowCount)
-        throw new ApiError(403, 'OUT_OF_SCOPE', '不能创建超出自己管辖范围的用户');
+        throw new ApiError('OUT_OF_SCOPE', '不能创建超出自己管辖范围的用户');
     }
     if (body.township !== null && body.scope_admdvs === null)
-      throw new ApiError(400, 'SCHEMA', 'body.township：乡镇用户须同时指定所属县（scope_admdvs）');
+      throw new ApiError('SCHEMA', 'body.township：乡镇用户须同时指定所属县（scope_admdvs）');
     const exists = await pool.query('select 1 from users where username = $1', [body.username]);
-    if (exists.rowCount) throw new ApiError(409, 'DUPLICATE', `用户名 ${body.username} 已存在`);
+    if (exists.rowCount) throw new ApiError('DUPLICATE', `用户名 ${body.username} 已存在`);
     await createUser(
       pool,
       {
@@ -494,9 +488,9 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
         [me.scope_admdvs, username],
       );
       const target = rows[0];
-      if (!target) throw new ApiError(404, 'NOT_FOUND', `查无用户 ${username}（或不在您的管辖范围）`);
+      if (!target) throw new ApiError('NOT_FOUND', `查无用户 ${username}（或不在您的管辖范围）`);
       if (body.active === false && target.username === me.username)
-        throw new ApiError(409, 'SELF_DEACTIVATION', '不能停用自己的账户');
+        throw new ApiError('SELF_DEACTIVATION', '不能停用自己的账户');
       if (body.password !== undefined) requireStrongPassword(body.password, target);
       await updateUser(pool, target.username, body);
       await audit(pool, `user:${me.username}`, 'user.update', {

@@ -16,7 +16,7 @@ export async function requireRegionInScope(pool: Pool, user: User, region: strin
     user.scope_admdvs,
     region,
   ]);
-  if (!rowCount) throw new ApiError(403, 'OUT_OF_SCOPE', `区划 ${region} 不存在或不在您的管辖范围`);
+  if (!rowCount) throw new ApiError('OUT_OF_SCOPE', `区划 ${region} 不存在或不在您的管辖范围`);
 }
 
 /**
@@ -36,7 +36,7 @@ export async function requirePersonInScope(pool: Pool, user: User, psnNo: string
     ...personScopeValues(user),
     psnNo,
   ]);
-  if (!rowCount) throw new ApiError(404, 'NOT_FOUND', `查无人员 ${psnNo}（或不在您的管辖范围）`);
+  if (!rowCount) throw new ApiError('NOT_FOUND', `查无人员 ${psnNo}（或不在您的管辖范围）`);
 }
 
 /**

@@ -72,15 +72,15 @@ export function registerEnrollmentRoutes(
         'body',
       );
       const paidOn = body.paid_on ?? today();
-      if (paidOn > today()) throw new ApiError(400, 'DATE_ORDER', `缴费日期 ${paidOn} 晚于今天`);
+      if (paidOn > today()) throw new ApiError('DATE_ORDER', `缴费日期 ${paidOn} 晚于今天`);
       const paidYear = Number(paidOn.slice(0, 4));
       if (body.year < paidYear || body.year > paidYear + 1) {
-        throw new ApiError(400, 'DATE_ORDER', `${paidOn} 缴费只能参加 ${paidYear} 或 ${paidYear + 1} 年度`);
+        throw new ApiError('DATE_ORDER', `${paidOn} 缴费只能参加 ${paidYear} 或 ${paidYear + 1} 年度`);
       }
       let tier: number | undefined;
       if (body.tier !== undefined) {
         const parsed = parseYuan(body.tier);
-        if (!parsed.ok) throw new ApiError(400, 'AMOUNT_FORMAT', 'body.tier：应为不超过两位小数的非负金额（元）');
+        if (!parsed.ok) throw new ApiError('AMOUNT_FORMAT', 'body.tier：应为不超过两位小数的非负金额（元）');
         tier = parsed.value;
       }
       await requirePersonInScope(pool, me, body.psn_no);
@@ -94,7 +94,7 @@ export function registerEnrollmentRoutes(
         });
         return await reply.status(201).send(enrollment);
       } catch (error) {
-        if (error instanceof SanbaoError) throw new ApiError(400, error.code, error.problems[0]?.message ?? '');
+        if (error instanceof SanbaoError) throw new ApiError(error.code, error.problems[0]?.message ?? '');
         throw error;
       }
     },
@@ -111,7 +111,7 @@ export function registerEnrollmentRoutes(
         request.body,
         'body',
       );
-      if (month > today().slice(0, 7)) throw new ApiError(400, 'DATE_ORDER', `${month} 尚未到来，不能调整`);
+      if (month > today().slice(0, 7)) throw new ApiError('DATE_ORDER', `${month} 尚未到来，不能调整`);
       const result = await adjustSubsidies(pool, policies, {
         month,
         region: me.scope_admdvs,

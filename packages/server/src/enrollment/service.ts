@@ -85,7 +85,7 @@ export async function enroll(
 ): Promise<Enrollment> {
   return inTransaction(pool, async (client) => {
     const person = await personForEnrollment(client, request.psnNo);
-    if (!person) throw new ApiError(404, 'NOT_FOUND', `查无人员 ${request.psnNo}`);
+    if (!person) throw new ApiError('NOT_FOUND', `查无人员 ${request.psnNo}`);
     const policy = policyForYear(policies, person.policy_id, request.year);
     const subsidy = premiumSubsidy(policy, person.categories, request.paidOn, request.tier);
     const begin = coverageStart(policy, request.year, request.paidOn, person.brdy);
@@ -112,7 +112,7 @@ export async function enroll(
     );
     const enrollment = rows[0];
     if (!enrollment)
-      throw new ApiError(409, 'ALREADY_ENROLLED', `人员 ${request.psnNo} 已参加 ${request.year} 年度城乡居民医保`);
+      throw new ApiError('ALREADY_ENROLLED', `人员 ${request.psnNo} 已参加 ${request.year} 年度城乡居民医保`);
     await postSubsidy(client, request.psnNo, `EN${request.year}`, request.year, subsidy.subsidy);
     await audit(client, request.actor, 'enrollment.create', {
       psn_no: request.psnNo,

@@ -88,17 +88,17 @@ function ledgerFile(body: unknown, contentType: string | undefined): { bytes: Bu
   const media = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   const bytes = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
   if (media === 'multipart/form-data') {
-    if (bytes.length === 0) throw new ApiError(400, 'LEDGER_EMPTY', `表单中没有台账文件，${FORMAT_MESSAGE}`);
+    if (bytes.length === 0) throw new ApiError('LEDGER_EMPTY', `表单中没有台账文件，${FORMAT_MESSAGE}`);
     try {
       const file = formFile(bytes, contentType!);
       return { bytes: file.bytes, fileName: file.fileName };
     } catch (error) {
-      if (error instanceof MultipartError) throw new ApiError(400, error.code, error.message);
+      if (error instanceof MultipartError) throw new ApiError(error.code, error.message);
       throw error;
     }
   }
   if (media !== '' && !LEDGER_TYPES.has(media)) {
-    throw new ApiError(415, 'LEDGER_FORMAT', `不支持的内容类型 ${media}，${FORMAT_MESSAGE}`);
+    throw new ApiError('LEDGER_FORMAT', `不支持的内容类型 ${media}，${FORMAT_MESSAGE}`);
   }
   return { bytes, fileName: null };
 }
@@ -195,19 +195,17 @@ export function registerLedgerRoutes(app: FastifyInstance, pool: Pool, clock: ()
         );
         const file = ledgerFile(request.body, request.headers['content-type']);
         if (file.bytes.length === 0) {
-          throw new ApiError(400, 'LEDGER_EMPTY', `请求体中没有台账文件，${FORMAT_MESSAGE}`);
+          throw new ApiError('LEDGER_EMPTY', `请求体中没有台账文件，${FORMAT_MESSAGE}`);
         }
-        if (query.date > chinaDate(clock())) throw new ApiError(400, 'DATE_ORDER', `台账日期 ${query.date} 晚于今天`);
+        if (query.date > chinaDate(clock())) throw new ApiError('DATE_ORDER', `台账日期 ${query.date} 晚于今天`);
         // A ledger is the certifying department's word: only that department's users send it, for their region.
         if (me.township)
           throw new ApiError(
-            403,
             'FORBIDDEN',
             `乡镇（街道）用户不能上传台账，台账须由报送部门（${departmentName(query.department)}）的用户上传`,
           );
         if (me.department !== query.department)
           throw new ApiError(
-            403,
             'FORBIDDEN',
             `${departmentName(query.department)}的台账须由该部门的用户上传${me.department ? `，您属于${departmentName(me.department)}` : ''}`,
           );
@@ -288,7 +286,7 @@ export function registerLedgerRoutes(app: FastifyInstance, pool: Pool, clock: ()
         [importId],
       );
       const imported = found.rows[0];
-      if (!imported) throw new ApiError(404, 'NOT_FOUND', `查无导入记录 ${importId}`);
+      if (!imported) throw new ApiError('NOT_FOUND', `查无导入记录 ${importId}`);
       await requireRegionInScope(pool, me, imported.region);
       const problems = await pool.query<{ row_no: number; codes: string[]; reasons: string; cells: string[] }>(
         'select row_no, codes, reasons, cells from ledger_import_problems where import_id = $1 order by row_no',
@@ -312,7 +310,7 @@ export function registerLedgerRoutes(app: FastifyInstance, pool: Pool, clock: ()
         importId,
       ]);
       const imported = found.rows[0];
-      if (!imported) throw new ApiError(404, 'NOT_FOUND', `查无导入记录 ${importId}`);
+      if (!imported) throw new ApiError('NOT_FOUND', `查无导入记录 ${importId}`);
       await requireRegionInScope(pool, me, imported.region);
       const rows = await resettlementsOf(pool, importId);
       return { import_id: importId, total: rows.length, items: rows.map(resettlementJson) };

@@ -176,7 +176,7 @@ export function registerWarningRoutes(
       const done = await inTransaction(pool, async (client) => {
         const warning = await findWarning(client, me, params.psn_no, params.year, true);
         const refusal = refuseTransition(warning.status, body.status, body.note);
-        if (refusal) throw new ApiError(409, 'WARNING_STATE', refusal);
+        if (refusal) throw new ApiError('WARNING_STATE', refusal);
         await recordStep(client, {
           psnNo: params.psn_no,
           year: params.year,
@@ -268,7 +268,7 @@ export function registerWarningRoutes(
         [...warningScopeValues(me), params.batch_id],
       );
       const batch = rows[0];
-      if (!batch) throw new ApiError(404, 'NOT_FOUND', `查无反馈批次 ${params.batch_id}（或不在您的管辖范围）`);
+      if (!batch) throw new ApiError('NOT_FOUND', `查无反馈批次 ${params.batch_id}（或不在您的管辖范围）`);
       return sendXlsx(
         reply,
         `${batch.county}${batch.township}-${WARNING_LEVEL_NAMES[batch.level]}台账-${batch.due_date}`,
@@ -298,7 +298,7 @@ export function registerWarningRoutes(
         'body',
       );
       if (body.admdvs !== null) await requireRegionInScope(pool, me, body.admdvs);
-      else if (me.scope_admdvs !== null) throw new ApiError(403, 'OUT_OF_SCOPE', '请指定您管辖范围内的区划（admdvs）');
+      else if (me.scope_admdvs !== null) throw new ApiError('OUT_OF_SCOPE', '请指定您管辖范围内的区划（admdvs）');
       const { rows } = await pool.query<{ endpoint_id: string }>(
         `insert into webhook_endpoints (name, url, secret, department, admdvs, township) values ($1, $2, $3, $4, $5, $6)
          returning endpoint_id`,
@@ -360,7 +360,7 @@ async function findWarning(
     [...warningScopeValues(user), psnNo, year],
   );
   const warning = rows[0];
-  if (!warning) throw new ApiError(404, 'NOT_FOUND', `查无 ${psnNo} ${year} 年度的预警（或不在您的管辖范围）`);
+  if (!warning) throw new ApiError('NOT_FOUND', `查无 ${psnNo} ${year} 年度的预警（或不在您的管辖范围）`);
   return warning;
 }
 
