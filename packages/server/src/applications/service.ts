@@ -36,7 +36,7 @@ import type { PoolClient } from '../db/pool.js';
 import { chinaDate } from '../time.js';
 import type { PolicyRegistry } from '../policies.js';
 import { postingsOf } from '../funds/journal.js';
-import { AMOUNT_COLUMNS, amountsOf } from '../settlement/service.js';
+import { AMOUNT_COLUMNS, amountsOf } from '../settlement/records.js';
 import { categoriesOf, personById, type PersonRow } from '../store.js';
 import { recordStep } from '../warnings/actions.js';
 

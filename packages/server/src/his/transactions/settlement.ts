@@ -1,6 +1,7 @@
 /** Pre-settlement, settlement and cancellation: 2206/2207/2208 outpatient, 2303/2304/2305 inpatient; 2601 reversal. */
 import { z } from 'zod';
-import { cancelSettlement, reinstateSettlement, settleEncounter, settlementInfo } from '../../settlement/service.js';
+import { cancelSettlement, reinstateSettlement } from '../../settlement/cancel.js';
+import { settleEncounter, settlementInfo } from '../../settlement/service.js';
 import { readInput, settlementContext, type Handler } from '../context.js';
 import { code, optional, text, yuan } from '../fields.js';
 import { REVERSED_DIGEST } from '../protocol.js';

@@ -1,0 +1,113 @@
+/**
+ * The settlement records and the person-years they accumulate into: the person-year row locked for a settlement,
+ * the amount columns of a settlement row, and a stored settlement read back as the engine's Settlement.
+ */
+import { emptyYearToDate, type Settlement, type YearToDate } from '@sanbao/core';
+import type { PoolClient } from '../db/pool.js';
+
+/**
+ * The person-year row, created if new, locked until the transaction ends, and the settlement's sequence number,
+ * drawn under that lock so that setl_id order is the order in which a person's settlements were made.
+ */
+export async function lockPersonYear(
+  client: PoolClient,
+  psnNo: string,
+  year: number,
+): Promise<{ ytd: YearToDate; sequence: number }> {
+  // Both leave in the same write; when the row exists (nearly always) the insert writes nothing.
+  const creating = client.query({
+    name: 'settlement-create-year',
+    text: 'insert into person_years (psn_no, year, ytd) values ($1, $2, $3) on conflict (psn_no, year) do nothing',
+    values: [psnNo, year, emptyYearToDate(year)],
+  });
+  const locking = client.query<{ ytd: YearToDate; sequence: number }>({
+    name: 'settlement-lock-year',
+    text: "select ytd, nextval('setl_seq') as sequence from person_years where psn_no = $1 and year = $2 for update",
+    values: [psnNo, year],
+  });
+  const [, { rows }] = await Promise.all([creating, locking]);
+  const row = rows[0];
+  if (!row) throw new Error('person-year row not returned');
+  return row;
+}
+
+export async function readPersonYear(client: PoolClient, psnNo: string, year: number): Promise<YearToDate> {
+  const { rows } = await client.query<{ ytd: YearToDate }>(
+    'select ytd from person_years where psn_no = $1 and year = $2',
+    [psnNo, year],
+  );
+  return rows[0]?.ytd ?? emptyYearToDate(year);
+}
+
+export async function storeYearToDate(
+  client: PoolClient,
+  psnNo: string,
+  ytd: YearToDate,
+  settlementsDelta: 1 | -1,
+): Promise<void> {
+  await client.query(
+    `update person_years set ytd = $3, personal_burden = $4, in_scope_burden = $5, fund_paid = $6, settlements = settlements + $7, updated_at = now()
+      where psn_no = $1 and year = $2`,
+    [psnNo, ytd.year, ytd, ytd.personalBurden, ytd.inScopeBurden, ytd.fundPaid, settlementsDelta],
+  );
+}
+
+/** The amount columns of a settlement row, in this order (the layers, documents and accumulators follow them). */
+export const AMOUNT_COLUMNS = `medfee_sumamt, fulamt_ownpay_amt, overlmt_selfpay, preselfpay_amt, inscp_scp_amt, act_pay_dedc, hifp_pay,
+  pool_prop_selfpay, hifmi_pay, maf_pay, oth_pay, fund_pay_sumamt, psn_part_amt, psn_cash_pay, hosp_part_amt`;
+
+export function amountsOf(s: Settlement): number[] {
+  return [
+    s.medfee_sumamt,
+    s.fulamt_ownpay_amt,
+    s.overlmt_selfpay,
+    s.preselfpay_amt,
+    s.inscp_scp_amt,
+    s.act_pay_dedc,
+    s.hifp_pay,
+    s.pool_prop_selfpay,
+    s.hifmi_pay,
+    s.maf_pay,
+    s.oth_pay,
+    s.fund_pay_sumamt,
+    s.psn_part_amt,
+    s.psn_cash_pay,
+    s.hosp_part_amt,
+  ];
+}
+
+export interface StoredSettlement extends Settlement {
+  setl_id: string;
+  mdtrt_id: string;
+  fixmedins_code: string;
+  reverses: string | null;
+  reversed_by: string | null;
+  kind: string;
+  year: number;
+  ytd_before: YearToDate;
+  ytd_after: YearToDate;
+  msgid: string;
+  closes: boolean;
+  /** A cancellation: how many fee lines it gave back. */
+  released_lines: number | null;
+  setl_time_full: string;
+  setldetail: unknown;
+}
+
+/** One stored settlement row as the engine's Settlement (residents have no personal account: acct_pay 0). */
+export async function storedSettlement(
+  client: PoolClient,
+  psnNo: string,
+  setlId: string,
+): Promise<StoredSettlement | undefined> {
+  const { rows } = await client.query<Omit<StoredSettlement, 'acct_pay'>>(
+    `select setl_id, mdtrt_id, fixmedins_code, reverses, reversed_by, kind, year, med_type, category, msgid, closes, released_lines, setldetail,
+            to_char(setl_time at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as setl_time,
+            to_char(setl_time at time zone 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI:SS') as setl_time_full,
+            ${AMOUNT_COLUMNS}, ytd_before, ytd_after, layers
+       from settlements where psn_no = $1 and setl_id = $2`,
+    [psnNo, setlId],
+  );
+  const row = rows[0];
+  return row ? { ...row, acct_pay: 0 } : undefined;
+}
