@@ -1,8 +1,8 @@
 /**
  * Settlement in the system of record. Inside the caller's transaction: lock the encounter, then the person-year
- * row; settle with the engine; write the settlement, its fund postings, the new accumulators, and the red warning
- * when this settlement carries the person above the red line. A cancellation writes the exact negative, takes exactly
- * that settlement's change back out of the accumulators, and lets the warning level follow the amount down.
+ * row; settle the bill (bill.ts) with the engine; write the settlement, its fund postings, the new accumulators, and
+ * the red warning when this settlement carries the person above the red line. Cancellation and reinstatement are in
+ * cancel.ts; the records they share in records.ts.
  */
 import {
   MED_TYPES,
