@@ -16,8 +16,6 @@ import {
   resettleYear,
   SanbaoError,
   shiftYearToDate,
-  storeTrace,
-  toSetldetail,
   yearOf,
   type ApplicationRules,
   type CategorySpell,
@@ -35,8 +33,7 @@ import { ApiError } from '../console/errors.js';
 import type { PoolClient } from '../db/pool.js';
 import { chinaDate } from '../time.js';
 import type { PolicyRegistry } from '../policies.js';
-import { postingsOf } from '../funds/journal.js';
-import { AMOUNT_COLUMNS, amountsOf } from '../settlement/records.js';
+import { writeTopUp } from '../settlement/records.js';
 import { categoriesOf, personById, type PersonRow } from '../store.js';
 import { recordStep } from '../warnings/actions.js';
 
@@ -288,40 +285,24 @@ export async function approve(
     if (!original || number === undefined) throw new Error('a top-up without its settlement or number');
     const s = topUp.settlement;
     const setlId = `ST${today.replaceAll('-', '')}${number.padStart(10, '0')}`;
-    const postings = postingsOf(s, `person:${psnNo}`, 1);
-    await client.query(
-      `with settlement as (
-         insert into settlements (psn_no, setl_id, mdtrt_id, fixmedins_code, kind, tops_up, application_id, year, setl_time, med_type, category,
-            policy_id, policy_fingerprint, ${AMOUNT_COLUMNS}, layers, setldetail, trace, ytd_before, ytd_after, msgid)
-         values ($1, $2, $3, $4, 'top_up', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24,
-            $25, $26, $27, $28, $29, $30, $31, $32, $33)
-         returning setl_id)
-       insert into fund_postings (psn_no, setl_id, account, amount)
-       select $1, (select setl_id from settlement), account, amount from unnest($34::text[], $35::bigint[]) as t(account, amount)`,
-      [
-        psnNo,
-        setlId,
-        original.mdtrt_id,
-        original.fixmedins_code,
-        original.setl_id,
-        application.application_id,
-        year,
-        request.now,
-        original.med_type,
-        s.category,
-        policy.id,
-        policy.at(original.setl_date).fingerprint,
-        ...amountsOf(s),
-        JSON.stringify(s.layers),
-        JSON.stringify(toSetldetail(s, null)),
-        JSON.stringify(storeTrace(topUp.trace)),
-        ytd,
-        after,
-        `application:${application.application_id}`,
-        postings.accounts,
-        postings.amounts,
-      ],
-    );
+    await writeTopUp(client, {
+      psnNo,
+      setlId,
+      mdtrtId: original.mdtrt_id,
+      fixmedinsCode: original.fixmedins_code,
+      topsUp: original.setl_id,
+      applicationId: application.application_id,
+      year,
+      at: request.now,
+      medType: original.med_type,
+      settlement: s,
+      policyId: policy.id,
+      fingerprint: policy.at(original.setl_date).fingerprint,
+      trace: topUp.trace,
+      ytdBefore: ytd,
+      ytdAfter: after,
+      requestId: `application:${application.application_id}`,
+    });
     topUps.push({ setlId, topsUp: original.setl_id, amount: s.fund_pay_sumamt });
   }
   const total = topUps.reduce((sum, entry) => sum + entry.amount, 0);

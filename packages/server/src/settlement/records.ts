@@ -2,8 +2,16 @@
  * The settlement records and the person-years they accumulate into: the person-year row locked for a settlement,
  * the amount columns of a settlement row, and a stored settlement read back as the engine's Settlement.
  */
-import { emptyYearToDate, type Settlement, type YearToDate } from '@sanbao/core';
+import {
+  emptyYearToDate,
+  storeTrace,
+  toSetldetail,
+  type Settlement,
+  type TraceStep,
+  type YearToDate,
+} from '@sanbao/core';
 import type { PoolClient } from '../db/pool.js';
+import { postingsOf } from '../funds/journal.js';
 
 /**
  * The person-year row, created if new, locked until the transaction ends, and the settlement's sequence number,
@@ -110,4 +118,65 @@ export async function storedSettlement(
   );
   const row = rows[0];
   return row ? { ...row, acct_pay: 0 } : undefined;
+}
+
+/** A top-up of a settlement after an approved application (依申请救助): paid to the person, posted in the journal. */
+export interface TopUp {
+  psnNo: string;
+  setlId: string;
+  mdtrtId: string;
+  fixmedinsCode: string;
+  /** The settlement it tops up. */
+  topsUp: string;
+  applicationId: number;
+  year: number;
+  at: Date;
+  medType: string;
+  /** What the top-up adds, as a settlement of the difference. */
+  settlement: Settlement;
+  policyId: string;
+  fingerprint: string;
+  trace: readonly TraceStep[];
+  ytdBefore: YearToDate;
+  ytdAfter: YearToDate;
+  requestId: string;
+}
+
+/** Writes a top-up record and its postings (to `payable:person:<psn_no>`) in one statement. */
+export async function writeTopUp(client: PoolClient, topUp: TopUp): Promise<void> {
+  const s = topUp.settlement;
+  const postings = postingsOf(s, `person:${topUp.psnNo}`, 1);
+  await client.query(
+    `with settlement as (
+       insert into settlements (psn_no, setl_id, mdtrt_id, fixmedins_code, kind, tops_up, application_id, year, setl_time, med_type, category,
+          policy_id, policy_fingerprint, ${AMOUNT_COLUMNS}, layers, setldetail, trace, ytd_before, ytd_after, msgid)
+       values ($1, $2, $3, $4, 'top_up', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24,
+          $25, $26, $27, $28, $29, $30, $31, $32, $33)
+       returning setl_id)
+     insert into fund_postings (psn_no, setl_id, account, amount)
+     select $1, (select setl_id from settlement), account, amount from unnest($34::text[], $35::bigint[]) as t(account, amount)`,
+    [
+      topUp.psnNo,
+      topUp.setlId,
+      topUp.mdtrtId,
+      topUp.fixmedinsCode,
+      topUp.topsUp,
+      topUp.applicationId,
+      topUp.year,
+      topUp.at,
+      topUp.medType,
+      s.category,
+      topUp.policyId,
+      topUp.fingerprint,
+      ...amountsOf(s),
+      JSON.stringify(s.layers),
+      JSON.stringify(toSetldetail(s, null)),
+      JSON.stringify(storeTrace(topUp.trace)),
+      topUp.ytdBefore,
+      topUp.ytdAfter,
+      topUp.requestId,
+      postings.accounts,
+      postings.amounts,
+    ],
+  );
 }
