@@ -18,3 +18,9 @@ export function chinaDate(at: Date): string {
 export function chinaDateTime(at: Date): string {
   return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
 }
+
+/** Full years of age on a date (both yyyy-MM-dd). */
+export function ageOn(birth: string, date: string): number {
+  const years = Number(date.slice(0, 4)) - Number(birth.slice(0, 4));
+  return date.slice(5) < birth.slice(5) ? years - 1 : years;
+}

@@ -19,8 +19,17 @@ import { openIdNumbers, requestDigest, sealIdNumbersInJson } from '../security/i
 import type { Handler, HandlerResult, HisContext, Institution } from './context.js';
 import { authenticate, readCredential } from './credentials.js';
 import { describeField } from './fields.js';
-import { envelopeSchema, expandJsonText, issueCode, REVERSED_DIGEST, type Envelope, type Reply } from './protocol.js';
-import { REFUSALS, Refusal, type RefusalCode } from '../refusal.js';
+import {
+  envelopeSchema,
+  errorReply,
+  expandJsonText,
+  issueCode,
+  messageLock,
+  REVERSED_DIGEST,
+  type Envelope,
+  type Reply,
+} from './protocol.js';
+import { REFUSALS, Refusal } from '../refusal.js';
 import { chinaDate, chinaStamp } from '../time.js';
 import {
   cancelAdmission,
@@ -94,19 +103,6 @@ let reference = Math.floor(Math.random() * 1e9);
 function nextReference(): string {
   reference = (reference + 1) % 1e10;
   return String(reference).padStart(10, '0');
-}
-
-export function errorReply(code: RefusalCode, message: string, received: Date, refmsgid = ''): Reply {
-  return {
-    infcode: -1,
-    inf_refmsgid: refmsgid,
-    refmsg_time: chinaStamp(received),
-    respond_time: chinaStamp(new Date()),
-    err_msg: `[${code}] ${message}`,
-    err_code: code,
-    warn_msg: '',
-    output: {},
-  };
 }
 
 export interface CallOutcome {
@@ -207,11 +203,7 @@ async function runOnce(
       () =>
         [
           client.query('begin'),
-          client.query({
-            name: 'message-lock',
-            text: 'select pg_advisory_xact_lock(hashtextextended($1 || $2, 7271))',
-            values: [`${institution.fixmedins_code}/`, envelope.msgid],
-          }),
+          client.query(messageLock(institution.fixmedins_code, envelope.msgid)),
           client.query({
             name: 'message-seen',
             text: 'select 1 from message_log where fixmedins_code = $1 and msgid = $2',

@@ -14,14 +14,15 @@
  */
 import { COUNT_SCALE, isValidDate, MICRO_PER_FEN, type Count, type Fen, type Micro } from '@sanbao/core';
 import { z } from 'zod';
+import type { RefusalCode } from '../refusal.js';
 
 /** No bill, line or total of the interface reaches 100 million yuan; the policy's plausibility limits are far lower. */
 export const MAX_AMOUNT_FEN = 10_000_000_000;
 
-type Issue = z.core.$RefinementCtx;
+export type Issue = z.core.$RefinementCtx;
 
-function fail(ctx: Issue, input: unknown, code: string, message: string): typeof z.NEVER {
-  // What was received, unless nothing was.
+/** Adds the refusal of a field: a stable code and a Chinese message saying what was received, unless nothing was. */
+export function refuseField(ctx: Issue, input: unknown, code: RefusalCode, message: string): typeof z.NEVER {
   const text = input === undefined ? message : `${message}，收到 ${received(input)}`;
   ctx.addIssue({ code: 'custom', message: text, params: { sanbao: code }, input });
   return z.NEVER;
@@ -82,10 +83,10 @@ function decimalText(text: string, places: number, printed = false): number | 'f
 
 /** A number field that holds something else: missing (undefined or null), or of another type. */
 function notANumber(ctx: Issue, input: unknown, what: string): typeof z.NEVER {
-  if (input === undefined || input === null) return fail(ctx, input, 'SCHEMA', '缺少必填项');
+  if (input === undefined || input === null) return refuseField(ctx, input, 'SCHEMA', '缺少必填项');
   if (typeof input !== 'string' && typeof input !== 'number')
-    return fail(ctx, input, 'AMOUNT_FORMAT', `类型错误：${what}应为数字或数字文本`);
-  return fail(ctx, input, 'AMOUNT_FORMAT', `${what}格式错误：应为数字或数字文本（如 12.50）`);
+    return refuseField(ctx, input, 'AMOUNT_FORMAT', `类型错误：${what}应为数字或数字文本`);
+  return refuseField(ctx, input, 'AMOUNT_FORMAT', `${what}格式错误：应为数字或数字文本（如 12.50）`);
 }
 
 type Reader<T> = z.ZodPipe<z.ZodUnknown, z.ZodTransform<T, unknown>>;
@@ -93,12 +94,13 @@ type Reader<T> = z.ZodPipe<z.ZodUnknown, z.ZodTransform<T, unknown>>;
 function amount(options: { negative: boolean }): Reader<Fen> {
   return z.unknown().transform((input, ctx): Fen => {
     const fen = scaledDecimal(input, 2);
-    if (fen === 'decimals') return fail(ctx, input, 'AMOUNT_DECIMALS', '金额最多两位小数');
-    if (fen === 'range') return fail(ctx, input, 'AMOUNT_RANGE', `金额超出范围（须小于 ${MAX_AMOUNT_FEN / 100} 元）`);
+    if (fen === 'decimals') return refuseField(ctx, input, 'AMOUNT_DECIMALS', '金额最多两位小数');
+    if (fen === 'range')
+      return refuseField(ctx, input, 'AMOUNT_RANGE', `金额超出范围（须小于 ${MAX_AMOUNT_FEN / 100} 元）`);
     if (fen === 'format') return notANumber(ctx, input, '金额');
-    if (fen < 0 && !options.negative) return fail(ctx, input, 'AMOUNT_NEGATIVE', '金额不能为负数');
+    if (fen < 0 && !options.negative) return refuseField(ctx, input, 'AMOUNT_NEGATIVE', '金额不能为负数');
     if (Math.abs(fen) >= MAX_AMOUNT_FEN)
-      return fail(ctx, input, 'AMOUNT_RANGE', `金额超出范围（须小于 ${MAX_AMOUNT_FEN / 100} 元）`);
+      return refuseField(ctx, input, 'AMOUNT_RANGE', `金额超出范围（须小于 ${MAX_AMOUNT_FEN / 100} 元）`);
     return fen;
   });
 }
@@ -111,23 +113,25 @@ export const signedYuan = amount({ negative: true });
 /** A unit price in yuan with up to six decimals (单价 16,6), never negative; becomes millionths of a yuan. */
 export const unitPrice: Reader<Micro> = z.unknown().transform((input, ctx): Micro => {
   const micro = scaledDecimal(input, 6);
-  if (micro === 'decimals') return fail(ctx, input, 'AMOUNT_DECIMALS', '单价最多六位小数');
-  if (micro === 'range') return fail(ctx, input, 'AMOUNT_RANGE', `单价超出范围（须小于 ${MAX_AMOUNT_FEN / 100} 元）`);
+  if (micro === 'decimals') return refuseField(ctx, input, 'AMOUNT_DECIMALS', '单价最多六位小数');
+  if (micro === 'range')
+    return refuseField(ctx, input, 'AMOUNT_RANGE', `单价超出范围（须小于 ${MAX_AMOUNT_FEN / 100} 元）`);
   if (micro === 'format') return notANumber(ctx, input, '单价');
-  if (micro < 0) return fail(ctx, input, 'AMOUNT_NEGATIVE', '单价不能为负数');
+  if (micro < 0) return refuseField(ctx, input, 'AMOUNT_NEGATIVE', '单价不能为负数');
   if (micro >= MAX_AMOUNT_FEN * MICRO_PER_FEN)
-    return fail(ctx, input, 'AMOUNT_RANGE', `单价超出范围（须小于 ${MAX_AMOUNT_FEN / 100} 元）`);
+    return refuseField(ctx, input, 'AMOUNT_RANGE', `单价超出范围（须小于 ${MAX_AMOUNT_FEN / 100} 元）`);
   return micro;
 });
 
 /** A count (数量 16,4), positive or (for a refund line) negative, never zero; becomes ten-thousandths. */
 export const count: Reader<Count> = z.unknown().transform((input, ctx): Count => {
   const scaled = scaledDecimal(input, 4);
-  if (scaled === 'decimals') return fail(ctx, input, 'AMOUNT_DECIMALS', '数量最多四位小数');
-  if (scaled === 'range') return fail(ctx, input, 'AMOUNT_RANGE', '数量超出范围（须小于 1 亿）');
+  if (scaled === 'decimals') return refuseField(ctx, input, 'AMOUNT_DECIMALS', '数量最多四位小数');
+  if (scaled === 'range') return refuseField(ctx, input, 'AMOUNT_RANGE', '数量超出范围（须小于 1 亿）');
   if (scaled === 'format') return notANumber(ctx, input, '数量');
-  if (scaled === 0) return fail(ctx, input, 'AMOUNT_FORMAT', '数量不能为 0');
-  if (Math.abs(scaled) >= 1e8 * COUNT_SCALE) return fail(ctx, input, 'AMOUNT_RANGE', '数量超出范围（须小于 1 亿）');
+  if (scaled === 0) return refuseField(ctx, input, 'AMOUNT_FORMAT', '数量不能为 0');
+  if (Math.abs(scaled) >= 1e8 * COUNT_SCALE)
+    return refuseField(ctx, input, 'AMOUNT_RANGE', '数量超出范围（须小于 1 亿）');
   return scaled;
 });
 
@@ -145,12 +149,23 @@ export function code(max: number, options: { width?: number } = {}): Reader<stri
       if (options.width !== undefined) value = value.padStart(options.width, '0');
     } else
       return input === undefined || input === null
-        ? fail(ctx, input, 'SCHEMA', '缺少必填项')
-        : fail(ctx, input, 'SCHEMA', '类型错误：应为文本或整数编码');
-    if (value === '') return fail(ctx, input, 'SCHEMA', '缺少必填项');
-    if (value.length > max) return fail(ctx, input, 'SCHEMA', `长度超过 ${max}`);
+        ? refuseField(ctx, input, 'SCHEMA', '缺少必填项')
+        : refuseField(ctx, input, 'SCHEMA', '类型错误：应为文本或整数编码');
+    if (value === '') return refuseField(ctx, input, 'SCHEMA', '缺少必填项');
+    if (value.length > max) return refuseField(ctx, input, 'SCHEMA', `长度超过 ${max}`);
     return value;
   });
+}
+
+/** A code of a closed list (text or integer, as code() reads it); another value is CODE_UNKNOWN with `message`. */
+export function oneOf<const T extends readonly string[]>(
+  values: T,
+  message: string,
+  max = 6,
+): z.ZodPipe<Reader<string>, z.ZodTransform<T[number], string>> {
+  return code(max).transform((value, ctx): T[number] =>
+    (values as readonly string[]).includes(value) ? value : refuseField(ctx, value, 'CODE_UNKNOWN', message),
+  );
 }
 
 /** Free text (names, descriptions): a string of at most `max` characters; a number is written out as text. */
@@ -159,9 +174,9 @@ export function text(max: number): Reader<string> {
     const value = typeof input === 'number' && Number.isFinite(input) ? String(input) : input;
     if (typeof value !== 'string')
       return input === undefined || input === null
-        ? fail(ctx, input, 'SCHEMA', '缺少必填项')
-        : fail(ctx, input, 'SCHEMA', '类型错误：应为文本');
-    if (value.length > max) return fail(ctx, input, 'SCHEMA', `长度超过 ${max}`);
+        ? refuseField(ctx, input, 'SCHEMA', '缺少必填项')
+        : refuseField(ctx, input, 'SCHEMA', '类型错误：应为文本');
+    if (value.length > max) return refuseField(ctx, input, 'SCHEMA', `长度超过 ${max}`);
     return value;
   });
 }
@@ -203,13 +218,13 @@ export function readDateTime(input: string): { value: string } | { problem: 'for
 export const dateTime: Reader<string> = z.unknown().transform((input, ctx): string => {
   if (typeof input !== 'string')
     return input === undefined || input === null
-      ? fail(ctx, input, 'SCHEMA', '缺少必填项')
-      : fail(ctx, input, 'SCHEMA', '类型错误：时间应为文本 yyyy-MM-dd HH:mm:ss');
+      ? refuseField(ctx, input, 'SCHEMA', '缺少必填项')
+      : refuseField(ctx, input, 'SCHEMA', '类型错误：时间应为文本 yyyy-MM-dd HH:mm:ss');
   const read = readDateTime(input);
   if ('value' in read) return read.value;
   return read.problem === 'format'
-    ? fail(ctx, input, 'SCHEMA', '时间格式应为 yyyy-MM-dd HH:mm:ss')
-    : fail(ctx, input, 'DATE_INVALID', '日期或时间无效（时 00–23，分、秒 00–59）');
+    ? refuseField(ctx, input, 'SCHEMA', '时间格式应为 yyyy-MM-dd HH:mm:ss')
+    : refuseField(ctx, input, 'DATE_INVALID', '日期或时间无效（时 00–23，分、秒 00–59）');
 });
 
 /** A date (日期 yyyy-MM-dd); a date-time at any hour gives its day. */

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { RefusalCode } from '../refusal.js';
+import { chinaStamp } from '../time.js';
 import { code, dateTime, optional, text } from './fields.js';
 
 /**
@@ -77,4 +78,30 @@ export interface Reply {
 export function issueCode(issue: z.core.$ZodIssue): RefusalCode {
   const custom = (issue as { params?: { sanbao?: RefusalCode } }).params?.sanbao;
   return custom ?? 'SCHEMA';
+}
+
+/** The reply of a refusal: infcode -1, the stable code in err_code and at the head of the Chinese err_msg. */
+export function errorReply(code: RefusalCode, message: string, received: Date, refmsgid = ''): Reply {
+  return {
+    infcode: -1,
+    inf_refmsgid: refmsgid,
+    refmsg_time: chinaStamp(received),
+    respond_time: chinaStamp(new Date()),
+    err_msg: `[${code}] ${message}`,
+    err_code: code,
+    warn_msg: '',
+    output: {},
+  };
+}
+
+/**
+ * The transaction-scoped lock on a message's key (institution, msgid): duplicates of a message wait for each other,
+ * and a 2601 waits for the message it reverses.
+ */
+export function messageLock(fixmedinsCode: string, msgid: string): { name: string; text: string; values: string[] } {
+  return {
+    name: 'message-lock',
+    text: 'select pg_advisory_xact_lock(hashtextextended($1 || $2, 7271))',
+    values: [`${fixmedinsCode}/`, msgid],
+  };
 }

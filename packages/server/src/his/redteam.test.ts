@@ -343,6 +343,34 @@ describe('F6. 2601 while the message it reverses is still being processed', () =
   });
 });
 
+describe("another institution and a COUNTY visit's fee lines", () => {
+  it('cannot upload to it, refund its line or withdraw its lines (FORBIDDEN), and nothing is written', async () => {
+    const visit = await registerVisit(world, P002);
+    const original = line(visit);
+    await accepted(envelope('2204', { feedetail: [original] }));
+    const asTownship = (infno: string, input: Record<string, unknown>): Record<string, unknown> =>
+      envelope(infno, input, { institution: TOWNSHIP.code });
+    await refused(asTownship('2204', { feedetail: [line(visit)] }), 'FORBIDDEN', TOWNSHIP);
+    const refund = line(visit, {
+      init_feedetl_sn: original['feedetl_sn'],
+      med_list_codg: original['med_list_codg'],
+      cnt: -1,
+      det_item_fee_sumamt: -10,
+    });
+    await refused(asTownship('2204', { feedetail: [refund] }), 'FORBIDDEN', TOWNSHIP);
+    await refused(
+      asTownship('2205', { data: { mdtrt_id: visit, psn_no: P002, chrg_bchno: '0000' } }),
+      'FORBIDDEN',
+      TOWNSHIP,
+    );
+    const { rows } = await world.pool.query('select status from fee_lines where psn_no = $1 and mdtrt_id = $2', [
+      P002,
+      visit,
+    ]);
+    expect(rows).toEqual([{ status: 'active' }]);
+  });
+});
+
 describe("F7. 5203 tells another institution's settlements from unknown ones", () => {
   it("the township gets the same answer for the county's settlement and for none", async () => {
     const { visit, setlId } = await settledVisit();

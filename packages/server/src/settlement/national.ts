@@ -1,6 +1,6 @@
 /** A settlement as the national interface answers it (setlinfo): the person, the encounter and the amounts. */
 import { toSetlinfo, type Settlement } from '@sanbao/core';
-import { chinaDateTime } from '../time.js';
+import { ageOn, chinaDateTime } from '../time.js';
 import { type EncounterRow, type PersonRow } from '../store.js';
 import type { SettlementContext } from './context.js';
 
@@ -13,10 +13,7 @@ export function nationalSetlinfo(
   /** A stored settlement's own time and msgid (5203); a new one's are now and this message's. */
   stored?: { setlTime: string; msgid: string },
 ): Record<string, unknown> {
-  const age =
-    Number(context.today.slice(0, 4)) -
-    Number(person.brdy.slice(0, 4)) -
-    (context.today.slice(5) < person.brdy.slice(5) ? 1 : 0);
+  const age = ageOn(person.brdy, context.today);
   return {
     mdtrt_id: encounter.mdtrt_id,
     ...(setlId === null ? {} : { setl_id: setlId }),

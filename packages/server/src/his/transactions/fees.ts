@@ -25,7 +25,7 @@ import {
 import { z } from 'zod';
 import { lockEncounter, requireStatus, type EncounterRow } from '../../store.js';
 import { daysBefore, readInput, requireTimeWithin, type HisContext, type Handler } from '../context.js';
-import { code, count, dateTime, optional, received, signedYuan, unitPrice } from '../fields.js';
+import { code, count, dateTime, optional, refuseField, scaledDecimal, signedYuan, unitPrice } from '../fields.js';
 import { Refusal } from '../../refusal.js';
 
 /** selfpay_prop (先行自付比例, 5,4): a number or numeric text 0–1, or a percentage. */
@@ -33,13 +33,7 @@ const ratio = z.unknown().transform((input, ctx): Bp => {
   const value = typeof input === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(input) ? Number(input) : input;
   const parsed = parseRatio(value);
   if (parsed.ok) return parsed.value;
-  ctx.addIssue({
-    code: 'custom',
-    message: `先行自付比例应为 0–1 的小数（最多四位小数）或百分比，收到 ${received(input)}`,
-    params: { sanbao: 'RATIO_FORMAT' },
-    input,
-  });
-  return z.NEVER;
+  return refuseField(ctx, input, 'RATIO_FORMAT', '先行自付比例应为 0–1 的小数（最多四位小数）或百分比');
 });
 
 const feeLine = z.looseObject({
@@ -81,21 +75,21 @@ interface StoredLine {
   status: string;
 }
 
-const scaled = (decimal: string, scale: number): number => {
-  const [whole = '0', fraction = ''] = decimal.replace('-', '').split('.');
-  const digits = Math.log10(scale);
-  const value = Number(whole) * scale + Number(fraction.padEnd(digits, '0').slice(0, digits));
-  return decimal.startsWith('-') ? -value : value;
-};
+/** A numeric column as the database writes it (decimal text) in 10^-places, read as the interface's numbers are. */
+function stored(decimal: string, places: 4 | 6): number {
+  const value = scaledDecimal(decimal, places);
+  if (typeof value !== 'number') throw new Error(`stored decimal ${decimal} does not fit ${places} places`);
+  return value;
+}
 const countText = (value: Count): string => (value / COUNT_SCALE).toFixed(4);
 
 function splitOf(original: StoredLine, remaining: { count: Count; fee: Fen }): FeeLineSplit {
   return splitFeeLine({
     grade: original.chrgitm_lv,
     fee: remaining.fee,
-    price: scaled(original.pric, 1_000_000),
+    price: stored(original.pric, 6),
     count: remaining.count,
-    priceCap: original.pric_uplmt_amt === null ? undefined : scaled(original.pric_uplmt_amt, 1_000_000),
+    priceCap: original.pric_uplmt_amt === null ? undefined : stored(original.pric_uplmt_amt, 6),
     preSelfPayRatio: original.selfpay_prop,
   });
 }
@@ -127,11 +121,11 @@ async function resplitRefunds(
   const original = rows.find((row) => row.init_feedetl_sn === null);
   const splits = new Map<string, FeeLineSplit>();
   if (!original) return splits;
-  let remaining = { count: scaled(original.cnt, COUNT_SCALE), fee: Number(original.det_item_fee_sumamt) };
+  let remaining = { count: stored(original.cnt, 4), fee: Number(original.det_item_fee_sumamt) };
   let before = splitOf(original, remaining);
   for (const refund of rows.filter((row) => row.init_feedetl_sn !== null)) {
     remaining = {
-      count: remaining.count + scaled(refund.cnt, COUNT_SCALE),
+      count: remaining.count + stored(refund.cnt, 4),
       fee: remaining.fee + Number(refund.det_item_fee_sumamt),
     };
     const after = splitOf(original, remaining);
@@ -288,7 +282,7 @@ async function refundable(context: HisContext, line: Line, index: number): Promi
   // Same batch: a line and its refunds settle together (2207 settles one batch).
   if ((original.chrg_bchno ?? undefined) !== line.chrg_bchno)
     throw new Refusal('SCHEMA', `${at}：退费明细须与原明细同一收费批次 ${original.chrg_bchno ?? ''}`);
-  const remainingCount = scaled(original.cnt, COUNT_SCALE) + scaled(original.returned_cnt, COUNT_SCALE);
+  const remainingCount = stored(original.cnt, 4) + stored(original.returned_cnt, 4);
   const remainingFee = Number(original.det_item_fee_sumamt) + Number(original.returned_fee);
   if (-line.cnt > remainingCount || -line.det_item_fee_sumamt > remainingFee)
     throw new Refusal(

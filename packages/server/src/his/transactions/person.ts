@@ -5,7 +5,7 @@ import { categoriesOf, findPerson, nextId } from '../../store.js';
 import { readInput, type Handler } from '../context.js';
 import { personByVoucher } from '../vouchers.js';
 import { Refusal } from '../../refusal.js';
-import { chinaDateTime } from '../../time.js';
+import { ageOn, chinaDateTime } from '../../time.js';
 import { code, dateTime, optional, text } from '../fields.js';
 
 export const signIn: Handler = async (context) => {
@@ -35,12 +35,6 @@ const personQuery = z.looseObject({
   certno: optional(code(50)),
   psn_name: optional(text(50)),
 });
-
-/** Years of age on a date. */
-function ageOn(birth: string, date: string): number {
-  const years = Number(date.slice(0, 4)) - Number(birth.slice(0, 4));
-  return date.slice(5) < birth.slice(5) ? years - 1 : years;
-}
 
 export const personInfo: Handler = async (context) => {
   const query = readInput(context, 'data', personQuery);

@@ -20,7 +20,7 @@
 import { toYuanNumber, type Fen } from '@sanbao/core';
 import { z } from 'zod';
 import { readInput, requireTimeWithin, type Handler, type HisContext } from '../context.js';
-import { code, date, optional, received, signedYuan } from '../fields.js';
+import { code, date, oneOf, optional, signedYuan } from '../fields.js';
 import { Refusal } from '../../refusal.js';
 
 /** The longest period one call reconciles, both ends included. */
@@ -29,20 +29,6 @@ export const MAX_PERIOD_DAYS = 31;
 export const MAX_DETAIL_LINES = 5000;
 
 const CLR_TYPES = ['11', '21', '41', '99'] as const;
-
-/** A code of a closed list (a string or an integer as clients send it); another value is CODE_UNKNOWN. */
-function oneOf<const T extends readonly string[]>(values: T, message: string): z.ZodType<T[number], unknown> {
-  return code(6).transform((value, ctx): T[number] => {
-    if ((values as readonly string[]).includes(value)) return value;
-    ctx.addIssue({
-      code: 'custom',
-      message: `${message}，收到 ${received(value)}`,
-      params: { sanbao: 'CODE_UNKNOWN' },
-      input: value,
-    });
-    return z.NEVER;
-  });
-}
 
 const clrType = oneOf(CLR_TYPES, '清算类别应为 11 门诊、21 住院、41 药店、99 其他');
 const refundFlag = oneOf(['0', '1'], '退费结算标志应为 0 结算、1 退费');
@@ -190,6 +176,38 @@ function describeTotals(amounts: Amounts, count: number): string {
 }
 
 /**
+ * stmtinfo of 3201 and 3202: 平 with the platform's totals when nothing differs (`differences` empty), else 不平 with
+ * what differs; the platform's totals are added (an extension) so that a HIS can find the difference.
+ */
+interface Stmtinfo {
+  setl_optins: string;
+  stmt_rslt: '0' | '1';
+  stmt_rslt_dscr: string;
+  medfee_sumamt: number;
+  fund_pay_sumamt: number;
+  acct_pay: number;
+  setl_cnt: number;
+}
+
+function stmtinfo(
+  data: { setl_optins?: string | undefined },
+  platform: Amounts,
+  count: number,
+  differences: string,
+): Stmtinfo {
+  return {
+    setl_optins: data.setl_optins ?? '',
+    stmt_rslt: differences === '' ? '0' : '1',
+    stmt_rslt_dscr:
+      differences === '' ? `平：${describeTotals(platform, count)}` : `不平：${differences}`.slice(0, 200),
+    medfee_sumamt: toYuanNumber(platform.medfee),
+    fund_pay_sumamt: toYuanNumber(platform.fund),
+    acct_pay: toYuanNumber(platform.acct),
+    setl_cnt: count,
+  };
+}
+
+/**
  * 3201 对总账: the institution's totals (medfee_sumamt, fund_pay_sumamt, acct_pay, fixmedins_setl_cnt) against the
  * platform's for the same period and filters. stmt_rslt '0' 平 or '1' 不平, with each difference described; the
  * platform's own totals are added to stmtinfo (an extension) so that a HIS can find the difference.
@@ -222,20 +240,9 @@ export const reconcileTotals: Handler = async (context) => {
   compare('个人账户支付', platform.acct, hospital.acct);
   if (platformCount !== data.fixmedins_setl_cnt)
     differences.push(`结算笔数平台 ${platformCount} 笔、医药机构 ${data.fixmedins_setl_cnt} 笔`);
-  const balanced = differences.length === 0;
   return {
     output: {
-      stmtinfo: {
-        setl_optins: data.setl_optins ?? '',
-        stmt_rslt: balanced ? '0' : '1',
-        stmt_rslt_dscr: balanced
-          ? `平：${describeTotals(platform, platformCount)}`
-          : `不平：${differences.join('；')}`.slice(0, 200),
-        medfee_sumamt: toYuanNumber(platform.medfee),
-        fund_pay_sumamt: toYuanNumber(platform.fund),
-        acct_pay: toYuanNumber(platform.acct),
-        setl_cnt: platformCount,
-      },
+      stmtinfo: stmtinfo(data, platform, platformCount, differences.join('；')),
     },
   };
 };
@@ -400,20 +407,16 @@ export const reconcileDetail: Handler = async (context) => {
   );
   const counts = { '1': 0, '2': 0, '3': 0 };
   for (const difference of differences) counts[difference.stmt_rslt] += 1;
-  const balanced = differences.length === 0;
   return {
     output: {
-      stmtinfo: {
-        setl_optins: data.setl_optins ?? '',
-        stmt_rslt: balanced ? '0' : '1',
-        stmt_rslt_dscr: balanced
-          ? `平：${describeTotals(platformTotals, rows.length)}`
-          : `不平：平台 ${rows.length} 笔、医药机构 ${lines.length} 笔；${DETAIL_RESULTS['1']} ${counts['1']} 笔，${DETAIL_RESULTS['2']} ${counts['2']} 笔，${DETAIL_RESULTS['3']} ${counts['3']} 笔`,
-        medfee_sumamt: toYuanNumber(platformTotals.medfee),
-        fund_pay_sumamt: toYuanNumber(platformTotals.fund),
-        acct_pay: 0,
-        setl_cnt: rows.length,
-      },
+      stmtinfo: stmtinfo(
+        data,
+        platformTotals,
+        rows.length,
+        differences.length === 0
+          ? ''
+          : `平台 ${rows.length} 笔、医药机构 ${lines.length} 笔；${DETAIL_RESULTS['1']} ${counts['1']} 笔，${DETAIL_RESULTS['2']} ${counts['2']} 笔，${DETAIL_RESULTS['3']} ${counts['3']} 笔`,
+      ),
       result: differences,
     },
   };

@@ -12,8 +12,8 @@ import { MED_TYPES } from '@sanbao/core';
 import { z } from 'zod';
 import { sealIdNumbersInJson } from '../../security/identity.js';
 import { daysBefore, readInput, requireTimeWithin, type Handler, type HisContext } from '../context.js';
-import { code, date, dateTime, optional, received, scaledDecimal, text, yuan } from '../fields.js';
-import { Refusal, type RefusalCode } from '../../refusal.js';
+import { code, date, dateTime, oneOf, optional, refuseField, scaledDecimal, text, yuan } from '../fields.js';
+import { Refusal } from '../../refusal.js';
 import { chinaDateTime } from '../../time.js';
 
 /** How many entries a list node may have: far more than any real stay, little enough to bound the work. */
@@ -27,28 +27,12 @@ export const LIST_LIMITS = {
   bldinfo: 20,
 } as const;
 
-type Issue = z.core.$RefinementCtx;
-
-function refuse(ctx: Issue, input: unknown, errorCode: RefusalCode, message: string): typeof z.NEVER {
-  ctx.addIssue({
-    code: 'custom',
-    message: `${message}，收到 ${received(input)}`,
-    params: { sanbao: errorCode },
-    input,
-  });
-  return z.NEVER;
-}
-
-/** A code from a closed list (integers as their digits, as code() reads them). */
-function oneOf(max: number, values: readonly string[], label: string): z.ZodType<string> {
-  return code(max).transform((value, ctx) =>
-    values.includes(value) ? value : refuse(ctx, value, 'CODE_UNKNOWN', `${label}应为 ${values.join('、')} 之一`),
-  );
-}
-
 /** A 0/1 flag: text or integer, and the booleans some clients send. */
 const flag = (label: string): z.ZodType<string> =>
-  z.preprocess((value) => (typeof value === 'boolean' ? (value ? '1' : '0') : value), oneOf(1, ['0', '1'], label));
+  z.preprocess(
+    (value) => (typeof value === 'boolean' ? (value ? '1' : '0') : value),
+    oneOf(['0', '1'], `${label}应为 0、1 之一`, 1),
+  );
 
 /** A number that is no amount (days, age, blood, weight): numeric text or a JSON number, in a range. */
 function quantity(
@@ -60,8 +44,8 @@ function quantity(
     const scaled = scaledDecimal(input, options.places);
     // Whatever scaledDecimal cannot read as a number ('format', 'decimals', …) is refused alike.
     if (typeof scaled !== 'number') {
-      if (input === undefined || input === null) return refuse(ctx, input, 'SCHEMA', '缺少必填项');
-      return refuse(
+      if (input === undefined || input === null) return refuseField(ctx, input, 'SCHEMA', '缺少必填项');
+      return refuseField(
         ctx,
         input,
         'SCHEMA',
@@ -70,7 +54,7 @@ function quantity(
     }
     const value = scaled / 10 ** options.places;
     if (value < min || value > options.max)
-      return refuse(ctx, input, 'SCHEMA', `${label}应在 ${min}–${options.max}${options.unit ?? ''} 之间`);
+      return refuseField(ctx, input, 'SCHEMA', `${label}应在 ${min}–${options.max}${options.unit ?? ''} 之间`);
     return value;
   });
 }
@@ -90,14 +74,15 @@ const weights = z.unknown().transform((input, ctx): number[] => {
       : typeof input === 'number'
         ? [input]
         : undefined;
-  if (!parts) return refuse(ctx, input, 'SCHEMA', '多新生儿体重应为以逗号分隔的克数');
+  if (!parts) return refuseField(ctx, input, 'SCHEMA', '多新生儿体重应为以逗号分隔的克数');
   const values: number[] = [];
   for (const part of parts) {
     const parsed = weight.safeParse(part);
-    if (!parsed.success) return refuse(ctx, input, 'SCHEMA', '多新生儿体重应为以逗号分隔的克数（每个 100–9999.99 克）');
+    if (!parsed.success)
+      return refuseField(ctx, input, 'SCHEMA', '多新生儿体重应为以逗号分隔的克数（每个 100–9999.99 克）');
     values.push(parsed.data);
   }
-  if (values.length > 10) return refuse(ctx, input, 'SCHEMA', '多新生儿体重最多 10 个');
+  if (values.length > 10) return refuseField(ctx, input, 'SCHEMA', '多新生儿体重最多 10 个');
   return values;
 });
 
@@ -107,7 +92,7 @@ const DURATION = /^(\d{1,5})[/／](\d{1,3})[/／](\d{1,3})$/;
 const duration = z.unknown().transform((input, ctx): string => {
   const value = typeof input === 'string' ? input.trim().replaceAll('／', '/') : undefined;
   if (value === undefined || !DURATION.test(value))
-    return refuse(ctx, input, 'SCHEMA', '时长格式应为 天数/小时数/分钟数（如 1/13/24）');
+    return refuseField(ctx, input, 'SCHEMA', '时长格式应为 天数/小时数/分钟数（如 1/13/24）');
   return value;
 });
 
@@ -202,7 +187,7 @@ const setlinfoSchema = z.object({
   lv1_nurscare_days: optional(days('一级护理天数')),
   scd_nurscare_days: optional(days('二级护理天数')),
   lv3_nurscare_days: optional(days('三级护理天数')),
-  dscg_way: optional(oneOf(3, DSCG_WAYS, '离院方式')),
+  dscg_way: optional(oneOf(DSCG_WAYS, `离院方式应为 ${DSCG_WAYS.join('、')} 之一`, 3)),
   acp_medins_name: optText(100),
   acp_optins_code: optCode(30),
   bill_code: optCode(50),
@@ -250,7 +235,7 @@ const chronicDiagnosis = z.object({
 
 /** 表 157 住院诊断信息: diag_type 1 西医诊断, 2 中医主病诊断, 3 中医主证诊断. */
 const diagnosis = z.object({
-  diag_type: oneOf(3, ['1', '2', '3'], '诊断类别'),
+  diag_type: oneOf(['1', '2', '3'], '诊断类别应为 1、2、3 之一', 3),
   diag_code: code(20),
   diag_name: optText(100),
   adm_cond_type: optCode(3),
@@ -269,7 +254,7 @@ const feeItem = z.object({
 
 /** 表 159 手术操作信息: oprn_oprt_type 1 主要手术操作, 2 其他; 4101 dates it, 4101A gives its times. */
 const procedure = z.object({
-  oprn_oprt_type: optional(oneOf(3, ['1', '2'], '手术操作类别')),
+  oprn_oprt_type: optional(oneOf(['1', '2'], '手术操作类别应为 1、2 之一', 3)),
   oprn_oprt_name: optText(500),
   oprn_oprt_code: code(30),
   oprn_oprt_date: optDate,

@@ -4,7 +4,7 @@ import { cancelSettlement, reinstateSettlement } from '../../settlement/cancel.j
 import { settleEncounter, settlementInfo } from '../../settlement/service.js';
 import { readInput, settlementContext, type Handler } from '../context.js';
 import { code, optional, text, yuan } from '../fields.js';
-import { REVERSED_DIGEST } from '../protocol.js';
+import { errorReply, messageLock, REVERSED_DIGEST } from '../protocol.js';
 import { Refusal } from '../../refusal.js';
 import { withdrawEncounter } from './encounters.js';
 
@@ -104,11 +104,7 @@ export const reverse: Handler = async (context) => {
   if (data.omsgid === context.envelope.msgid) throw new Refusal('SCHEMA', '冲正交易不能冲正自身');
   // The original's own lock first (the key runOnce takes): an original still being processed is waited for, never
   // declared absent while it commits.
-  await context.client.query({
-    name: 'message-lock',
-    text: 'select pg_advisory_xact_lock(hashtextextended($1 || $2, 7271))',
-    values: [`${institution}/`, data.omsgid],
-  });
+  await context.client.query(messageLock(institution, data.omsgid));
   const { rows } = await context.client.query<{
     infno: string;
     psn_no: string | null;
@@ -122,16 +118,11 @@ export const reverse: Handler = async (context) => {
   if (!original) {
     // Never arrived: nothing to undo. The msgid is taken now, answered as reversed, so that the original arriving
     // late is refused instead of done behind the HIS's back.
-    const reply = {
-      infcode: -1,
-      inf_refmsgid: '',
-      refmsg_time: '',
-      respond_time: '',
-      err_msg: `[STATE] 报文 ${data.omsgid} 已由冲正交易 ${context.envelope.msgid} 冲正，未予处理`,
-      err_code: 'STATE',
-      warn_msg: '',
-      output: {},
-    };
+    const reply = errorReply(
+      'STATE',
+      `报文 ${data.omsgid} 已由冲正交易 ${context.envelope.msgid} 冲正，未予处理`,
+      context.now,
+    );
     return {
       psnNo: data.psn_no,
       output: {},
