@@ -1,5 +1,6 @@
 /**
- * npm run bench:screening — a full 蓝黄红 screening of 2,000,000 person-years (Guanxian's policy, seed 001) on the
+ * npm run bench:screening — a full 蓝黄红 screening of 2,000,000 person-years (Guanxian's policy, after the Liaocheng
+ * rural revitalization briefing, 《聊城乡村振兴简报》2022年第13期「冠县落实落细医保帮扶政策」) on the
  * embedded PostgreSQL in a temporary folder. The person-years carry the accumulators settlements leave (the yearly
  * JSON and the measured columns) with a long-tailed out-of-pocket distribution; 6% of the persons are assistance
  * targets. Timed: the first screening (raising every warning), the next one (the steady state of a scheduled run:

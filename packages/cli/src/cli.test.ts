@@ -1,11 +1,22 @@
 /** The sanbao command, end to end: the scenario contract in, Chinese sheets or JSON out, refusals with nothing printed. */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { main } from './main.js';
+
+const folders: string[] = [];
+/** A temporary folder, removed after the file's tests. */
+function tempFolder(): string {
+  const folder = mkdtempSync(join(tmpdir(), 'sanbao-cli-'));
+  folders.push(folder);
+  return folder;
+}
+afterAll(() => {
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+});
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -32,7 +43,7 @@ describe('sanbao settle', () => {
   it('prints a Chinese settlement sheet per claim', () => {
     const { code, out } = sanbao('settle', 'examples/01-bozhou-subsistence.json');
     expect(code).toBe(0);
-    // Stay 1 (hand-computed in seeds-anhui.test.ts): 43,600 / 3,510 / 5,917.50, personal 6,972.50.
+    // Stay 1 (hand-computed in policies/anhui/bozhou.cases.yaml): 43,600 / 3,510 / 5,917.50, personal 6,972.50.
     expect(out).toContain('第 1/2 笔');
     expect(out).toMatch(/基本医保统筹基金.*43,600\.00/);
     expect(out).toMatch(/大病保险\s+3,510\.00/);
@@ -74,13 +85,13 @@ describe('sanbao settle', () => {
   it('adds layers sharing a fund into one setldetail row (assistance + high-cost subsidy → 610100)', () => {
     const { out } = sanbao('settle', 'examples/03-fenghua-high-cost.json', '--json');
     const second = (JSON.parse(out) as Output).settlements[1];
-    // Hand-computed in seeds-fenghua.test.ts: assistance 44,448 + high-cost subsidy 3,625 = 48,073.
+    // Hand-computed in policies/zhejiang/ningbo/fenghua.cases.yaml: assistance 44,448 + high-cost subsidy 3,625 = 48,073.
     expect(second?.setldetail.find((row) => row.fund_pay_type === '610100')?.fund_payamt).toBe(48073);
     expect(second?.setlinfo.maf_pay).toBe(48073);
   });
 
   it('refuses a bad scenario with every problem and its place, and prints no result', () => {
-    const folder = mkdtempSync(join(tmpdir(), 'sanbao-cli-'));
+    const folder = tempFolder();
     const file = join(folder, 'bad.json');
     writeFileSync(
       file,
@@ -111,7 +122,7 @@ describe('sanbao settle', () => {
   });
 
   it('refuses a claim outside every policy epoch and prints nothing of the claims before it', () => {
-    const folder = mkdtempSync(join(tmpdir(), 'sanbao-cli-'));
+    const folder = tempFolder();
     const file = join(folder, 'early.json');
     const claim = {
       med_type: '21',
@@ -140,7 +151,7 @@ describe('sanbao settle', () => {
   });
 
   it('takes a bureau’s own policy file by a path relative to the scenario', () => {
-    const folder = mkdtempSync(join(tmpdir(), 'sanbao-cli-'));
+    const folder = tempFolder();
     writeFileSync(
       join(folder, 'own.yaml'),
       `name: 自定义\nregion: '999999'\nextends: anhui/bozhou\nsources:\n  X: { cite: 本局文件, confidence: seed }\nparameters:\n  basic:\n    inpatient:\n      levels:\n        county:\n          ratio:\n            - { from: 2022-01-01, value: 90%, source: X }\n`,

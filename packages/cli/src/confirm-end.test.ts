@@ -3,11 +3,11 @@
  * (exit 1) with the number to confirm, refused again with a wrong number, imported with the right one, and the
  * settlement made since under an ended category listed to be made again.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertPersons } from '../../server/src/store.js';
+import { insertPersons } from '../../server/src/persons/repository.js';
 import { call, createWorld, envelope, idNumber, type World } from '../../server/src/test-support/world.js';
 import { sanbaoIn } from './test-support.js';
 
@@ -103,6 +103,7 @@ beforeAll(async () => {
 afterAll(async () => {
   delete process.env['DATABASE_URL'];
   await world.close();
+  rmSync(folder, { recursive: true, force: true });
 });
 
 describe('sanbao import --confirm-end', () => {

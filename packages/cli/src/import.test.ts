@@ -1,5 +1,5 @@
 /** `sanbao import` against the real database (the test's own), as an operator runs it. */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { maskIdNumber } from '@sanbao/core';
@@ -37,6 +37,7 @@ beforeAll(async () => {
 afterAll(async () => {
   delete process.env['DATABASE_URL'];
   await world.close();
+  rmSync(folder, { recursive: true, force: true });
 });
 
 describe('sanbao import', () => {

@@ -12,7 +12,7 @@ import { argumentProblem, helpFor, USAGE, usageError, type Command } from './usa
 /** Each command's options (every command also takes -h/--help, answered before parsing). */
 const OPTIONS = {
   settle: { json: { type: 'boolean' } },
-  policy: { date: { type: 'string' } },
+  policy: { date: { type: 'string' }, cases: { type: 'string' } },
   demo: {},
   import: {
     source: { type: 'string' },
@@ -76,7 +76,9 @@ export function main(argv: string[], io: Io): number {
       }
       case 'policy': {
         const [action, ref, ...extra] = positionals;
+        const { cases } = values as Parsed<'policy'>['values'];
         if (extra.length > 0) return usage(io, command, `多余的参数 ${extra.join(' ')}`);
+        if (cases !== undefined && action !== 'check') return usage(io, command, '选项 --cases 只用于 policy check');
         if (action === 'list' && ref === undefined) {
           io.out.write(policyList());
           return EXIT.ok;
@@ -85,8 +87,9 @@ export function main(argv: string[], io: Io): number {
           return usage(io, command, `policy ${action} 缺少政策编号或文件`);
         }
         if (action === 'check' && ref) {
-          io.out.write(policyCheck(ref, io.cwd));
-          return EXIT.ok;
+          const checked = policyCheck(ref, io.cwd, cases);
+          io.out.write(checked.text);
+          return checked.passed ? EXIT.ok : EXIT.refused;
         }
         if (action === 'show' && ref) {
           const date = (values as Parsed<'policy'>['values']).date ?? new Date().toISOString().slice(0, 10);

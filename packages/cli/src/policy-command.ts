@@ -1,5 +1,19 @@
-/** `sanbao policy list | check <id-or-file> | show <id-or-file> [--date yyyy-MM-dd]`. */
-import { formatBands, formatRatio, formatYuan, listBuiltInPolicies, loadPolicy, type Policy } from '@sanbao/core';
+/** `sanbao policy list | check <id-or-file> [--cases <file>] | show <id-or-file> [--date yyyy-MM-dd]`. */
+import { resolve } from 'node:path';
+import {
+  casesFileBeside,
+  CASES_SUFFIX,
+  describeOutcomes,
+  formatBands,
+  formatRatio,
+  formatYuan,
+  listBuiltInPolicies,
+  loadCaseFile,
+  loadPolicy,
+  parameterUnit,
+  runCases,
+  type Policy,
+} from '@sanbao/core';
 
 export function policyList(): string {
   return `${listBuiltInPolicies()
@@ -14,12 +28,22 @@ export function loadByRef(ref: string, cwd: string): Policy {
   return loadPolicy(ref, { relativeTo: cwd });
 }
 
-export function policyCheck(ref: string, cwd: string): string {
+/**
+ * Validates a policy and what it extends, then runs its worked cases: the file `--cases` names, or else the
+ * <name>.cases.yaml beside the policy. `passed` is false when a case fails; a file that cannot be read or is wrong
+ * throws with every problem and its place.
+ */
+export function policyCheck(ref: string, cwd: string, casesRef?: string): { text: string; passed: boolean } {
   const policy = loadByRef(ref, cwd);
   const epochs = policy.epochs.map(
     (epoch) => `  ${epoch.from} 至 ${epoch.until ?? '今'}  指纹 ${epoch.fingerprint.slice(0, 12)}`,
   );
-  return `政策 ${policy.id}（${policy.name}）校验通过：文件 ${policy.files.join(' → ')}\n${epochs.join('\n')}\n`;
+  const checked = `政策 ${policy.id}（${policy.name}）校验通过：文件 ${policy.files.join(' → ')}\n${epochs.join('\n')}\n`;
+  const cases =
+    casesRef === undefined ? casesFileBeside(ref, cwd) : { path: resolve(cwd, casesRef), display: casesRef };
+  if (!cases) return { text: `${checked}政策文件旁没有算例文件（<名称>${CASES_SUFFIX}），未运行算例\n`, passed: true };
+  const outcomes = runCases(policy, loadCaseFile(cases.path, cases.display));
+  return { text: checked + describeOutcomes(cases.display, outcomes), passed: outcomes.every((o) => o.passed) };
 }
 
 /** Every resolved value on a date with where it comes from, in the order a reader of the YAML expects. */
@@ -43,9 +67,8 @@ export function policyShow(ref: string, cwd: string, date: string): string {
 
 function show(key: string, value: unknown): string {
   if (typeof value === 'number') {
-    if (/(ratio|factor|points)$/.test(key) || /\.ratio\./.test(key)) return formatRatio(value);
-    if (/newborn_months$/.test(key)) return String(value);
-    return `${formatYuan(value)} 元`;
+    const unit = parameterUnit(key);
+    return unit === 'ratio' ? formatRatio(value) : unit === 'count' ? String(value) : `${formatYuan(value)} 元`;
   }
   if (Array.isArray(value) && value.every((item) => item && typeof item === 'object' && 'above' in item))
     return formatBands(value as never);

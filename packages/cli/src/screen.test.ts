@@ -1,6 +1,7 @@
 /**
  * `sanbao screen` against the real database (the test's own). The person-years' accumulators are written as the
- * settlements would leave them; Guanxian (seed 001): targets blue > 30,000, everyone yellow > 100,000, red > 300,000.
+ * settlements would leave them; Guanxian (the Liaocheng rural revitalization briefing,
+ * 《聊城乡村振兴简报》2022年第13期「冠县落实落细医保帮扶政策」): targets blue > 30,000, everyone yellow > 100,000, red > 300,000.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorld, idNumber, seedGuanxian, type World } from '../../server/src/test-support/world.js';

@@ -14,7 +14,8 @@ export function isCommand(name: string | undefined): name is Command {
 export const USAGE = `用法：
   sanbao settle <场景.json> [--json]     结算场景中的全部就诊，打印结算单（或 JSON）
   sanbao policy list                      列出内置政策
-  sanbao policy check <政策编号或文件>    校验政策文件（含继承链）
+  sanbao policy check <政策编号或文件> [--cases <算例.yaml>]
+                                          校验政策文件（含继承链）并运行其算例
   sanbao policy show <政策编号或文件> [--date yyyy-MM-dd]
                                           显示某日适用的全部取值及依据
   sanbao demo                             结算 examples/ 中的示例场景
@@ -44,17 +45,21 @@ ${EXIT_CODES}
 `,
   policy: `用法：
   sanbao policy list                              列出内置政策
-  sanbao policy check <政策编号或文件>            校验政策文件（含继承链）
+  sanbao policy check <政策编号或文件> [--cases <算例.yaml>]
+                                                  校验政策文件（含继承链），并运行其算例
   sanbao policy show <政策编号或文件> [--date yyyy-MM-dd]
                                                   显示某日适用的全部取值及其依据
 
-政策编号如 anhui/bozhou；文件为 YAML 政策文件的路径（相对当前目录）。
+政策编号如 anhui/bozhou；文件为 YAML 政策文件的路径（相对当前目录）。政策文件旁的同名算例文件
+（如 bozhou.yaml 旁的 bozhou.cases.yaml）由 policy check 运行：逐个算例打印 ✓ 或 ✗，以及每笔结算各项的
+预期与实际金额（元）。
 
 选项：
+  --cases <算例.yaml>       policy check 运行的算例文件（默认为政策文件旁的 <名称>.cases.yaml）
   --date yyyy-MM-dd         policy show 的日期（默认今天）
 ${HELP_OPTION}
 
-${EXIT_CODES}
+退出码：0 完成（算例全部通过），1 输入被拒绝（已列出全部原因）或有算例未通过，2 用法错误。
 `,
   demo: `用法：sanbao demo
 

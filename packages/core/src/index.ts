@@ -22,8 +22,32 @@ export type {
 export type { Policy, PolicyAtDate, Provenance } from './policy/resolve.js';
 export { compilePolicy } from './policy/resolve.js';
 export { builtInPolicyDir, listBuiltInPolicies, loadPolicy } from './policy/load.js';
+export {
+  CASES_SUFFIX,
+  parameterUnit,
+  parseCaseFile,
+  type CaseClaim,
+  type CaseFile,
+  type Expectation,
+  type PolicyCase,
+  type Unit,
+} from './policy/cases.js';
+export {
+  casesFileBeside,
+  describeCheck,
+  describeFailure,
+  describeOutcomes,
+  formatFigure,
+  loadCaseFile,
+  runCase,
+  runCases,
+  type CaseOutcome,
+  type Check,
+} from './policy/cases-run.js';
 export * from './engine/types.js';
 export { activeCategories, decidingCategory, emptyYearToDate, settle, yearOf } from './engine/settle.js';
+export { LAYERS } from './engine/layers/index.js';
+export type { FundField, FundPayType, LayerDefinition } from './engine/layer.js';
 export {
   describeConfidence,
   describeStep,
@@ -97,3 +121,11 @@ export {
   type LedgerRow,
   type RowProblem,
 } from './ledger/validate.js';
+export {
+  negatedAmounts,
+  SETTLEMENT_AMOUNT_NAMES,
+  SETTLEMENT_AMOUNTS,
+  SETTLEMENT_FIGURES,
+  type SettlementAmount,
+  type SettlementFigure,
+} from './settlement-fields.js';

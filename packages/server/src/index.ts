@@ -14,7 +14,7 @@ export { importLedger, type ImportRequest, type ImportResult } from './ledger/im
 export { formatOf } from './ledger/read.js';
 export { errorReportXlsx, templateCsv, templateXlsx } from './ledger/workbooks.js';
 export { screen, type ScreeningSummary } from './warnings/screening.js';
-export { runDueJobs } from './warnings/jobs.js';
+export { runDueJobs } from './jobs/scheduler.js';
 export { audit } from './audit.js';
 export { chinaDate } from './time.js';
 export {
@@ -28,4 +28,4 @@ export {
   useIdentityKey,
 } from './security/identity.js';
 export { protectIdentities } from './security/protect.js';
-export { insertPersons, type NewPerson } from './store.js';
+export { insertPersons, type NewPerson } from './persons/repository.js';

@@ -11,7 +11,7 @@ import { DEMO_USERS, seedDemo } from './demo/seed.js';
 import { PolicyRegistry } from './policies.js';
 import { loadIdentityKey, useIdentityKey } from './security/identity.js';
 import { protectIdentities } from './security/protect.js';
-import { startBackgroundWork } from './warnings/jobs.js';
+import { startBackgroundWork } from './jobs/background.js';
 
 export interface Platform {
   url: string;

@@ -1,4 +1,11 @@
-/** Premium subsidy (seeds 000, 001, 002, 003, 004) and the 蓝黄红 warning levels (seed 001, Guanxian). */
+/**
+ * Premium subsidy and the 蓝黄红 warning levels (Guanxian), as the published documents set them: the Huaibei Daily
+ * report (淮北日报《强化困难群众兜底保障 我市将调整转换健康脱贫综合医疗保障政策》), the Liaocheng rural revitalization
+ * briefing (《聊城乡村振兴简报》2022年第13期「冠县落实落细医保帮扶政策」), the Bozhou Evening News report
+ * (亳州晚报 2021-12-28《告别“351”“180”，医保扶贫织起三重保障》), the Fenghua bureau's 2022 report
+ * (奉化区医保局 2022 年工作报道《公平统一 提速增效 惠民优先》) and
+ * 皖医保发〔2020〕15号《关于做好2020年城乡居民医疗保障工作的通知》.
+ */
 import { describe, expect, it } from 'vitest';
 import type { CategoryCode } from '../codes.js';
 import type { CategorySpell } from '../engine/types.js';
@@ -14,7 +21,7 @@ const spells = (code: CategoryCode): readonly CategorySpell[] => person([code]).
 describe('classified premium subsidy', () => {
   const bozhou2022 = loadPolicy('anhui/bozhou').at('2022-01-01');
 
-  it('seed 002 (Bozhou 2022, individual 320): 特困 full, 低保 90%, 返贫致贫 75%, 监测 50%, stable exit none', () => {
+  it('Bozhou Evening News report (2022, individual 320): 特困 full, 低保 90%, 返贫致贫 75%, 监测 50%, stable exit none', () => {
     // 320 × 90% = 288; 320 × 75% = 240; 320 × 50% = 160.
     expect(premiumSubsidy(bozhou2022, spells('extreme_poverty'), '2022-01-01')).toMatchObject({
       subsidy: fen(320),
@@ -41,7 +48,7 @@ describe('classified premium subsidy', () => {
     });
   });
 
-  it('seed 004 (Anhui 2020, individual 280, fiscal 550): 特困 full; 低保 80% of 280 = 224', () => {
+  it('皖医保发〔2020〕15号 (Anhui 2020, individual 280, fiscal 550): 特困 full; 低保 80% of 280 = 224', () => {
     const anhui2020 = loadPolicy('anhui').at('2020-01-01');
     expect(premiumSubsidy(anhui2020, spells('extreme_poverty'), '2020-01-01')).toMatchObject({
       subsidy: fen(280),
@@ -60,7 +67,7 @@ describe('classified premium subsidy', () => {
     });
   });
 
-  it('seed 001 (Linqing): 特困 in full of the tier chosen (280 or 320), the others 100 yuan', () => {
+  it('Liaocheng briefing (Linqing): 特困 in full of the tier chosen (280 or 320), the others 100 yuan', () => {
     const linqing = loadPolicy('shandong/liaocheng/linqing').at('2022-01-01');
     expect(premiumSubsidy(linqing, spells('extreme_poverty'), '2022-01-01', fen(320))).toMatchObject({
       subsidy: fen(320),
@@ -76,7 +83,7 @@ describe('classified premium subsidy', () => {
     expect(() => premiumSubsidy(linqing, spells('low_income_margin'), '2022-01-01', fen(300))).toThrow(/CODE_UNKNOWN/);
   });
 
-  it('seed 003 (Fenghua): assistance targets exempt (资助免缴)', () => {
+  it("Fenghua bureau's 2022 report: assistance targets exempt (资助免缴)", () => {
     const fenghua = loadPolicy('zhejiang/ningbo/fenghua').at('2022-01-01');
     expect(premiumSubsidy(fenghua, spells('low_income_margin'), '2022-01-01')).toMatchObject({ personPays: 0 });
   });
@@ -88,7 +95,7 @@ describe('classified premium subsidy', () => {
     });
   });
 
-  it('seed 004: a newborn insured within 3 months of birth is covered from birth', () => {
+  it('皖医保发〔2020〕15号: a newborn insured within 3 months of birth is covered from birth', () => {
     const anhui = loadPolicy('anhui').at('2022-01-01');
     expect(coverageStart(anhui, 2022, '2022-05-10', '2022-02-10')).toBe('2022-02-10');
     expect(coverageStart(anhui, 2022, '2022-05-11', '2022-02-10')).toBe('2022-05-11');
@@ -99,7 +106,7 @@ describe('classified premium subsidy', () => {
   });
 });
 
-describe('seed 001 (Guanxian): 蓝黄红 warning levels on the yearly personal burden', () => {
+describe('Liaocheng briefing (Guanxian): 蓝黄红 warning levels on the yearly personal burden', () => {
   const guanxian = loadPolicy('shandong/liaocheng/guanxian').at('2022-06-01');
   const level = (categories: CategoryCode[], yuan: number) =>
     assessWarning(guanxian, person(categories).categories, '2022-06-01', {

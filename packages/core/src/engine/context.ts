@@ -1,9 +1,10 @@
 import type { CategoryCode, Layer } from '../codes.js';
 import { problem, SanbaoError } from '../errors.js';
-import type { Fen } from '../money.js';
-import type { PolicyAtDate } from '../policy/resolve.js';
-import type { Measure } from '../policy/schema.js';
-import type { Claim, LayerResult, Person, TraceParam, TraceStep, YearToDate } from './types.js';
+import type { Bp, Fen } from '../money.js';
+import type { EffectiveTables } from '../policy/effective.js';
+import type { Measure, PolicyRules } from '../policy/schema.js';
+import type { Memo } from './parameters.js';
+import type { Claim, LayerResult, Person, TraceStep, YearToDate } from './types.js';
 
 /**
  * What is still unpaid of a claim, by kind. A layer measures its base on the kinds its policy names and consumes
@@ -51,30 +52,56 @@ export class Remaining {
   }
 }
 
+/** A year-to-date entry a layer may move: every field but the year. */
+export type Accumulator = Exclude<keyof YearToDate, 'year'>;
+
 /** The state one settlement works on; ytd is this settlement's own copy, replaced field by field. */
 export interface Context {
   claim: Claim;
   person: Person;
-  policy: PolicyAtDate;
+  /** The policy's rules and tables for the settlement date. */
+  rules: PolicyRules;
+  tables: EffectiveTables;
   category: CategoryCode;
+  /** policy.memo: what the engine works out once per epoch. */
+  memo: Memo;
+  /** The category's place in the policy's precedence, -1 for ordinary: how the layers it can reach are found. */
+  rank: number;
   ytd: { -readonly [K in keyof YearToDate]: YearToDate[K] };
   remaining: Remaining;
   layers: Record<Layer, LayerResult | undefined>;
   trace: TraceStep[] | null;
+  /** What the layers recorded as paid, in all: it must be what they took from the claim. */
+  recorded: Fen;
+  /** What the basic layer says for the whole settlement: act_pay_dedc and pool_prop_selfpay. */
+  deductiblePaid: Fen;
+  ratio: Bp;
 }
 
-export function param(
-  context: Context,
-  name: string,
-  path: string | null,
-  value: TraceParam['value'],
-  unit: TraceParam['unit'],
-): TraceParam {
-  return { name, path, value, unit, source: path === null ? undefined : context.policy.source(path) };
+/**
+ * What a layer's settle function sees: the parts of the policy it declares it reads and the year-to-date entries
+ * it declares it moves, so that reading or moving anything else does not compile.
+ */
+export interface LayerContext<R extends keyof PolicyRules, A extends Accumulator> {
+  readonly claim: Claim;
+  readonly person: Person;
+  readonly rules: Pick<PolicyRules, R>;
+  readonly tables: EffectiveTables;
+  readonly category: CategoryCode;
+  readonly memo: Memo;
+  readonly ytd: Pick<Context['ytd'], A>;
+  readonly remaining: Remaining;
+  readonly layers: Record<Layer, LayerResult | undefined>;
+  readonly trace: TraceStep[] | null;
+  recorded: Fen;
+  deductiblePaid: Fen;
+  ratio: Bp;
 }
+
+type Recorder = Pick<Context, 'remaining' | 'layers' | 'recorded'>;
 
 /** Records what a layer paid: consumes it from what is left and keeps its amounts for the settlement. */
-export function record(context: Context, layer: Layer, base: Fen, payable: Fen, paid: Fen): LayerResult {
+export function record(context: Recorder, layer: Layer, base: Fen, payable: Fen, paid: Fen): LayerResult {
   if (!(paid >= 0 && paid <= payable && payable <= base && Number.isSafeInteger(paid))) {
     throw new SanbaoError([
       problem('INVARIANT', `${layer} 支付 ${paid} 超出可支付 ${payable} 或基数 ${base}（程序错误）`),
@@ -83,5 +110,14 @@ export function record(context: Context, layer: Layer, base: Fen, payable: Fen, 
   context.remaining.consume(paid);
   const result = { base, payable, paid };
   context.layers[layer] = result;
+  context.recorded += paid;
+  return result;
+}
+
+/** Keeps the amounts of what a layer already took from what is left (a layer paying in several parts). */
+export function keep(context: Recorder, layer: Layer, base: Fen, payable: Fen, paid: Fen): LayerResult {
+  const result = { base, payable, paid };
+  context.layers[layer] = result;
+  context.recorded += paid;
   return result;
 }

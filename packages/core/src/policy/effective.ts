@@ -1,10 +1,51 @@
 /**
- * Tables derived once per policy epoch so the engine only looks things up: the critical-illness deductible,
- * bands and cap each category actually gets once its tilt (倾斜支付) is applied.
+ * What is derived once per policy epoch so the engine only looks things up: the path and source of every value,
+ * and the critical-illness deductible, bands and cap each category actually gets once its tilt (倾斜支付) is applied.
  */
 import { CATEGORY_CODES, type CategoryCode } from '../codes.js';
+import { problem, SanbaoError } from '../errors.js';
 import { applyRatio, FULL, UNLIMITED, type Bp, type Fen } from '../money.js';
+import type { Provenance } from './resolve.js';
 import type { Band, PolicyRules } from './schema.js';
+
+/** Where one value of a resolved policy sits and comes from, worked out once when the epoch is compiled. */
+export interface ParamInfo {
+  /** "basic.inpatient.levels.county.deductible": the path the trace cites, one string per epoch. */
+  readonly path: string;
+  readonly source: Provenance | undefined;
+  /** Where the engine keeps its last citation of the value, to cite it again without a new object. */
+  cited: unknown;
+}
+
+/** The key under which every object of a resolved policy keeps its members' ParamInfo (see annotate). */
+export const PARAMS: unique symbol = Symbol('sanbao.params');
+
+/** An object of the resolved policy with its members' paths and sources. */
+export type Annotated = { readonly [PARAMS]?: Readonly<Record<string, ParamInfo>> };
+
+/**
+ * Gives every object and list of the resolved rules the path and source of each of its members, once per epoch, so
+ * that the engine reads values where they are and cites them without building a path. The annotation is not
+ * enumerable: JSON, Object.keys and comparisons do not see it.
+ */
+export function annotate(rules: PolicyRules, source: (path: string) => Provenance | undefined): void {
+  const seen = new Set<object>();
+  const walk = (value: object, path: string): void => {
+    // One object at two paths would cite one of them for both.
+    if (seen.has(value))
+      throw new SanbaoError([problem('INVARIANT', `政策取值 ${path} 与另一处共用同一对象（程序错误）`)]);
+    seen.add(value);
+    const params: Record<string, ParamInfo> = {};
+    for (const [key, child] of Object.entries(value)) {
+      if (child === undefined) continue;
+      const at = path ? `${path}.${key}` : key;
+      params[key] = { path: at, source: source(at), cited: undefined };
+      if (child !== null && typeof child === 'object') walk(child as object, at);
+    }
+    Object.defineProperty(value, PARAMS, { value: params });
+  };
+  walk(rules, '');
+}
 
 export interface CriticalIllnessTable {
   /** The category whose tilt applies, or null for the ordinary rule. */
@@ -18,6 +59,8 @@ export interface CriticalIllnessTable {
   ownBands: boolean;
   ownDeductible: boolean;
   noCap: boolean;
+  /** What the engine cites for this table (the values it was derived from), made on first use: the same every time. */
+  cited: unknown;
 }
 
 export interface SpecialDrugTable {
@@ -54,6 +97,7 @@ export function deriveTables(rules: PolicyRules): EffectiveTables {
       ownBands: tilt?.bands !== undefined,
       ownDeductible: tilt?.deductible !== undefined,
       noCap: tilt?.no_cap ?? false,
+      cited: undefined,
     };
   }
   const drugs = ci.special_drugs;

@@ -19,7 +19,8 @@ export function listBuiltInPolicies(dir = builtInPolicyDir()): string[] {
     for (const entry of readdirSync(folder, { withFileTypes: true })) {
       const full = join(folder, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (entry.name.endsWith('.yaml'))
+      // A policy's worked cases (bozhou.cases.yaml) sit beside it and are not a policy.
+      else if (entry.name.endsWith('.yaml') && !entry.name.endsWith('.cases.yaml'))
         ids.push(relative(dir, full).slice(0, -'.yaml'.length).split('\\').join('/'));
     }
   };

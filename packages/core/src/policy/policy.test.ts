@@ -66,7 +66,9 @@ describe('the reference regions', () => {
   it('lets a city inherit its province and override single values', () => {
     const bozhou = loadPolicy('anhui/bozhou').at('2022-06-01');
     const province = loadPolicy('anhui').at('2022-06-01');
-    // Bozhou (seed 002) 90% for 低保; the province file keeps the lower bound of 80%–90% (seed 000).
+    // Bozhou 90% for 低保 (the Bozhou Evening News report, 亳州晚报 2021-12-28《告别“351”“180”，医保扶贫织起三重保障》);
+    // the province file keeps the lower bound of 80%–90% (the Huaibei Daily report,
+    // 淮北日报《强化困难群众兜底保障 我市将调整转换健康脱贫综合医疗保障政策》).
     expect(bozhou.rules.subsidy.categories.subsistence_allowance).toEqual({ type: 'percent', ratio: 9000 });
     expect(province.rules.subsidy.categories.subsistence_allowance).toEqual({ type: 'percent', ratio: 8000 });
     expect(bozhou.rules.basic).toEqual(province.rules.basic);

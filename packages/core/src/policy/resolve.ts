@@ -8,7 +8,7 @@ import { formatPath, problem, SanbaoError, type Problem } from '../errors.js';
 import type { Confidence, LeafEntry, PolicyFile } from './file.js';
 import { issueMessage } from './file.js';
 import { policyRulesSchema, type PolicyRules } from './schema.js';
-import { deriveTables, type EffectiveTables } from './effective.js';
+import { annotate, deriveTables, type EffectiveTables } from './effective.js';
 
 export interface Provenance {
   /** The parameter path as written in the file that set it. */
@@ -29,11 +29,17 @@ export interface PolicyAtDate {
   /** First day of this epoch and the first day after it (null: open-ended). */
   from: string;
   until: string | null;
+  /** The resolved values; each object also knows its members' paths and sources (annotate), for the trace. */
   rules: PolicyRules;
   tables: EffectiveTables;
   /** sha256 of the resolved values: which exact numbers a settlement used. */
   fingerprint: string;
-  /** Where the value at a parameter path (or its nearest enclosing leaf) comes from. */
+  /** What the engine works out from this epoch on first use (the layers each kind of claim can reach …). */
+  readonly memo: { [what: string]: unknown };
+  /**
+   * Where the value at a parameter path written as text (or its nearest enclosing leaf) comes from. The engine does
+   * not use it: it reads each value with its own source (engine/parameters.ts), which never falls back to a parent's.
+   */
   source(path: string): Provenance | undefined;
 }
 
@@ -186,6 +192,8 @@ export function compilePolicy(chain: PolicyFile[], id: string): Policy {
       return;
     }
     const cache = new Map<string, Provenance | undefined>();
+    const source = (path: string): Provenance | undefined => lookup(resolved.provenance, cache, path);
+    annotate(parsed.data, source);
     epochs.push({
       id,
       name: leafFile.name,
@@ -195,7 +203,8 @@ export function compilePolicy(chain: PolicyFile[], id: string): Policy {
       rules: parsed.data,
       tables: deriveTables(parsed.data),
       fingerprint: createHash('sha256').update(JSON.stringify(resolved.tree)).digest('hex'),
-      source: (path) => lookup(resolved.provenance, cache, path),
+      memo: {},
+      source,
     });
   });
   if (problems.length > 0) throw new SanbaoError(problems);
@@ -207,13 +216,21 @@ export function compilePolicy(chain: PolicyFile[], id: string): Policy {
     region: leafFile.region,
     files: chain.map((file) => file.file),
     epochs,
-    at: (date) => policyAt(epochs, id, date),
+    at: epochFinder(epochs, id),
+  };
+}
+
+/** policy.at: claims come in runs of the same year, so the epoch found last is tried first. */
+function epochFinder(epochs: PolicyAtDate[], id: string): (date: string) => PolicyAtDate {
+  let last = epochs[0] as PolicyAtDate;
+  return (date) => {
+    if (date >= last.from && (last.until === null || date < last.until)) return last;
+    last = policyAt(epochs, id, date);
+    return last;
   };
 }
 
 function policyAt(epochs: PolicyAtDate[], id: string, date: string): PolicyAtDate {
-  const only = epochs.length === 1 ? epochs[0] : undefined;
-  if (only && date >= only.from && (only.until === null || date < only.until)) return only;
   let low = 0;
   let high = epochs.length - 1;
   while (low <= high) {

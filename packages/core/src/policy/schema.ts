@@ -1,58 +1,10 @@
 /**
  * The shape a policy takes once resolved for a region and a date: every dated value picked, inheritance applied.
- * Money is written in yuan and becomes fen here; ratios are written "85%" and become basis points.
+ * Money is written in yuan and becomes fen, ratios are written "85%" and become basis points (values.ts).
  */
 import { z } from 'zod';
-import { CATEGORY_CODES, ENCOUNTER_TYPES, INSTITUTION_LEVELS } from '../codes.js';
-import { parseRatio, parseYuan } from '../money.js';
-import { isValidDate } from '../ids.js';
 import { DEPARTMENT_CODES, type Department } from '../ledger/template.js';
-
-function missing(ctx: z.RefinementCtx): never {
-  ctx.addIssue({ code: 'custom', message: '缺少必填项', input: undefined });
-  return z.NEVER;
-}
-
-const money = z.unknown().transform((input, ctx) => {
-  if (input === undefined) return missing(ctx);
-  const parsed = parseYuan(input);
-  if (parsed.ok) return parsed.value;
-  const why = { format: '应为金额（元）', decimals: '金额最多两位小数', negative: '金额不能为负数' }[parsed.reason];
-  ctx.addIssue({ code: 'custom', message: `${why}，收到 ${JSON.stringify(input)}`, input });
-  return z.NEVER;
-});
-
-const ratio = z.unknown().transform((input, ctx) => {
-  if (input === undefined) return missing(ctx);
-  const parsed = parseRatio(input);
-  if (parsed.ok) return parsed.value;
-  ctx.addIssue({ code: 'custom', message: `应为 0%–100% 的比例，如 "85%"，收到 ${JSON.stringify(input)}`, input });
-  return z.NEVER;
-});
-
-const isoDate = z.string().refine(isValidDate, { message: '应为 yyyy-MM-dd 格式的有效日期' });
-const category = z.enum(CATEGORY_CODES as [string, ...string[]]).transform((c) => c as (typeof CATEGORY_CODES)[number]);
-const level = z
-  .enum(INSTITUTION_LEVELS as [string, ...string[]])
-  .transform((l) => l as (typeof INSTITUTION_LEVELS)[number]);
-const encounter = z
-  .enum(ENCOUNTER_TYPES as [string, ...string[]])
-  .transform((e) => e as (typeof ENCOUNTER_TYPES)[number]);
-const encounters = z.array(encounter).min(1);
-
-/** Bands by lower edge: [{above: 0, ratio: 60%}, {above: 50000, ratio: 70%}]; each runs to the next edge. */
-const bands = z
-  .array(z.object({ above: money, ratio }).strict())
-  .min(1)
-  .superRefine((list, ctx) => {
-    for (let i = 1; i < list.length; i++) {
-      const previous = list[i - 1];
-      const current = list[i];
-      if (previous && current && current.above <= previous.above) {
-        ctx.addIssue({ code: 'custom', message: '分段下限必须严格递增', path: [i, 'above'] });
-      }
-    }
-  });
+import { bands, category, encounters, isoDate, level, money, ratio } from './values.js';
 
 const levelRule = z.object({ deductible: money, ratio, ratio_bands: bands.optional() }).strict();
 const referralRule = z.object({ deductible: money, ratio: ratio.optional() }).strict();

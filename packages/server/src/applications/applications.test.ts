@@ -8,7 +8,7 @@
  * 70% (limit 15,000). County hospital: deductible 500 (second stay half, third none), 70%; CI from 11,000 at 60%.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lockEncounter } from '../store.js';
+import { lockEncounter } from '../encounters/repository.js';
 import { lockLateStays } from './service.js';
 import {
   certnoOf,
@@ -161,7 +161,7 @@ describe('an application approved end to end', () => {
     // 112,740 + 4,870 = 117,610 > 100,000: yellow for an ordinary insured person.
     expect((await clerk('GET', `/api/warnings/${APPLICANT.psnNo}/2026`)).json).toMatchObject({
       level: 'yellow',
-      amount: 11761000,
+      amount: '117610.00',
       status: 'new',
     });
   });
@@ -172,7 +172,13 @@ describe('an application approved end to end', () => {
       note: '肺癌住院两次，本人申请',
     });
     expect(applied.status).toBe(201);
-    expect(applied.json).toMatchObject({ year: 2026, status: 'pending', burden: 117610, qualifying: 100000 });
+    // The burden is the two stays' 112,740 + 4,870 = 117,610; the line is Guanxian's 100,000.
+    expect(applied.json).toMatchObject({
+      year: 2026,
+      status: 'pending',
+      burden: '117610.00',
+      qualifying: '100000.00',
+    });
     applicationId = applied.json.application_id as number;
     const own = await clerk('POST', `/api/assistance-applications/${applicationId}/decision`, { decision: 'approve' });
     expect(own).toMatchObject({
@@ -207,11 +213,11 @@ describe('an application approved end to end', () => {
     // is below 10,000 → 0. Stay 2: assistance on the cumulative 12,740 + 4,870 = 17,610 → (17,610 − 3,000) × 50% =
     // 7,305, less 4,870 = 2,435; re-assistance on 7,870 + (4,870 − 2,435) = 10,305 → (10,305 − 10,000) × 70% = 213.50.
     // Top-ups 4,870.00 + 2,648.50 = 7,518.50.
-    expect(approved.json).toMatchObject({ status: 'approved', top_up: 7518.5 });
-    const topUps = approved.json.top_ups as { setl_id: string; tops_up: string; amount: number }[];
+    expect(approved.json).toMatchObject({ status: 'approved', top_up: '7518.50' });
+    const topUps = approved.json.top_ups as { setl_id: string; tops_up: string; amount: string }[];
     expect(topUps.map((t) => [t.tops_up, t.amount])).toEqual([
-      [first.setlinfo.setl_id, 4870],
-      [second.setlinfo.setl_id, 2648.5],
+      [first.setlinfo.setl_id, '4870.00'],
+      [second.setlinfo.setl_id, '2648.50'],
     ]);
     const stored = await rows(
       `select setl_id, kind, tops_up, mdtrt_id, category, medfee_sumamt, hifp_pay, hifmi_pay, maf_pay, fund_pay_sumamt, psn_part_amt
@@ -299,11 +305,28 @@ describe('an application approved end to end', () => {
       certno: expect.stringMatching(/^\d{6}\*{8}\d{3}[\dX]$/),
       decided_by: 'user:gx.review',
       reason: '经入户核实，符合因病致贫重病患者认定条件',
-      top_up: 7518.5,
+      // Decided at the fixed clock, 02:00 UTC: 10:00 in China.
+      decided_at: '2026-06-15T10:00:00+08:00',
+      top_up: '7518.50',
       category: { code: 'illness_impoverished', name: '因病致贫重病患者', begin: '2026-01-01', end: '2026-12-31' },
     });
-    const trace = detail.top_ups[1].trace as { layer: string; paid: number; text: string[] }[];
-    expect(trace.filter((step) => step.layer === 're_assistance').map((step) => step.paid)).toEqual([213.5]);
+    // Each top-up is paid by medical assistance and lowers the person's part by as much (4,870 and 2,648.50, above).
+    expect(
+      detail.top_ups.map((t: Record<string, string>) => [t.hifp_pay, t.maf_pay, t.fund_pay_sumamt, t.psn_part_amt]),
+    ).toEqual([
+      ['0.00', '4870.00', '4870.00', '-4870.00'],
+      ['0.00', '2648.50', '2648.50', '-2648.50'],
+    ]);
+    const trace = detail.top_ups[1].trace as {
+      layer: string;
+      paid: string;
+      text: string[];
+      params: { unit: string; value: string }[];
+    }[];
+    expect(trace.filter((step) => step.layer === 're_assistance').map((step) => step.paid)).toEqual(['213.50']);
+    // Ratios as four-place decimals: assistance at 50%, re-assistance at 70%.
+    const ratios = trace.flatMap((step) => step.params.filter((p) => p.unit === 'bp').map((p) => p.value));
+    expect(ratios).toEqual(expect.arrayContaining(['0.5000', '0.7000']));
     const reason = trace.at(-2);
     expect(reason?.text.join('\n')).toContain('认定标准 100000.00 元');
     expect(trace.at(-1)?.text.join('\n')).toContain(

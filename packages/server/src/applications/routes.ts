@@ -1,72 +1,66 @@
 /**
  * Assistance on application over the console API: register an application, list and read them (with the top-ups an
- * approval paid and their traces), and decide. The bureau's operators register and decide (not the same person for
- * one application); other departments' users read. IDs are masked.
+ * approval paid and their traces), and decide. The bureau's operators register and reviewers decide (not the same
+ * person for one application); other departments' users read. IDs are masked.
  */
-import {
-  CATEGORY_NAMES,
-  expandTrace,
-  toYuanNumber,
-  traceToJson,
-  yearOf,
-  type CategoryCode,
-  type StoredTrace,
-} from '@sanbao/core';
+import { CATEGORY_NAMES, expandTrace, yearOf } from '@sanbao/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { authenticate, requireReviewer, requireRole, type User } from '../console/auth.js';
+import { requireReviewer, type User } from '../console/auth.js';
 import { ApiError } from '../console/errors.js';
-import { paging, parse, year } from '../console/parse.js';
-import { inScope, requirePersonInScope } from '../console/scope.js';
+import { declareRoute } from '../console/kit.js';
+import { paging, year } from '../console/parse.js';
+import { requirePersonInScope } from '../console/scope.js';
+import { chinaTime, ChinaTime, chinaTimeOrNull, IsoDay, Yuan, yuan, yuanOrNull } from '../console/units.js';
 import { inTransaction, type Pool } from '../db/pool.js';
-import { chinaDate } from '../time.js';
 import type { PolicyRegistry } from '../policies.js';
 import { maskedCertno } from '../security/identity.js';
+import { chinaDate } from '../time.js';
+import { applicationInScope, findApplication, listApplications, type ApplicationRow } from './queries.js';
 import { apply, approve, lockPending, refuse, APPLICATION_STATUSES, type ApplicationStatus } from './service.js';
+import { traceAnswer, TraceStepAnswer } from '../settlement/trace-answer.js';
 
+const tag = '依申请医疗救助';
 const STATUS_CODES = Object.keys(APPLICATION_STATUSES) as [ApplicationStatus, ...ApplicationStatus[]];
+const Status = z.enum(STATUS_CODES).describe('pending 待审核、approved 已批准、refused 不予批准');
+const Id = z.object({ id: z.coerce.number().int().min(1).describe('申请编号') });
 
-interface ApplicationRow {
-  application_id: number;
-  psn_no: string;
-  psn_name: string;
-  /** Sealed (persons.certno_sm4): shown masked. */
-  certno: string;
-  admdvs: string;
-  township: string;
-  year: number;
-  status: ApplicationStatus;
-  burden: number;
-  qualifying: number;
-  note: string;
-  applied_by: string;
-  applied_at: Date;
-  decided_by: string | null;
-  decided_at: Date | null;
-  reason: string | null;
-  top_up: number | null;
-}
+const Application = z.object({
+  application_id: z.number().int().describe('申请编号'),
+  psn_no: z.string().describe('人员编号'),
+  psn_name: z.string().describe('姓名'),
+  certno: z.string().describe('身份证号（脱敏）'),
+  admdvs: z.string().describe('参保地区划'),
+  township: z.string().describe('乡镇（街道）'),
+  year: z.number().int().describe('年度'),
+  status: Status,
+  status_name: z.string().describe('状态名称'),
+  burden: Yuan.describe('申请时的年度个人自付费用（元）'),
+  qualifying: Yuan.describe('依申请救助认定标准（元）'),
+  note: z.string().describe('申请说明'),
+  applied_by: z.string().describe('登记人（user:用户名）'),
+  applied_at: ChinaTime.describe('登记时间'),
+  decided_by: z.string().nullable().describe('审核人（user:用户名）'),
+  decided_at: ChinaTime.nullable().describe('审核时间'),
+  reason: z.string().nullable().describe('审核理由'),
+  top_up: Yuan.nullable().describe('批准后补付合计（元）'),
+});
 
-const COLUMNS = `a.application_id, a.psn_no, p.psn_name, p.certno_sm4 as certno, p.admdvs, p.township, a.year, a.status, a.burden, a.qualifying, a.note,
-  a.applied_by, a.applied_at, a.decided_by, a.decided_at, a.reason, a.top_up`;
-const FROM = 'assistance_applications a join persons p using (psn_no)';
-/** The user's region, and a township user's township; parameters $1 and $2. */
-const IN_SCOPE = `${inScope('p.admdvs', 1)} and ($2::text is null or p.township = $2)`;
-
-function present(row: ApplicationRow): Record<string, unknown> {
+function present(row: ApplicationRow): z.input<typeof Application> {
   return {
     ...row,
     certno: maskedCertno(row.certno),
     status_name: APPLICATION_STATUSES[row.status],
-    burden: toYuanNumber(row.burden),
-    qualifying: toYuanNumber(row.qualifying),
-    top_up: row.top_up === null ? null : toYuanNumber(row.top_up),
+    burden: yuan(row.burden),
+    qualifying: yuan(row.qualifying),
+    applied_at: chinaTime(row.applied_at),
+    decided_at: chinaTimeOrNull(row.decided_at),
+    top_up: yuanOrNull(row.top_up),
   };
 }
 
 /** Applications are the medical security bureau's business: other departments' users only read them. */
 function requireBureauOperator(me: User): void {
-  requireRole(me, 'operator');
   if (me.department && me.department !== 'medical_security')
     throw new ApiError('FORBIDDEN', '依申请救助由医疗保障经办机构办理');
 }
@@ -77,117 +71,117 @@ export function registerApplicationRoutes(
   policies: PolicyRegistry,
   clock: () => Date,
 ): void {
-  const tags = ['依申请医疗救助'];
-  const security = [{ console: [] }];
-
-  app.post(
-    '/api/assistance-applications',
-    { schema: { tags, summary: '登记依申请救助（普通参保群众年度自付费用超过认定标准）', security } },
-    async (request, reply) => {
-      const me = await authenticate(pool, request);
-      requireBureauOperator(me);
+  declareRoute(app, pool, {
+    method: 'POST',
+    url: '/api/assistance-applications',
+    tag,
+    summary: '登记依申请救助（普通参保群众年度自付费用超过认定标准）',
+    access: 'operator',
+    guard: requireBureauOperator,
+    body: z
+      .object({
+        psn_no: z.string().min(1).max(40).describe('人员编号'),
+        year: year.optional().describe('年度（默认今年）'),
+        note: z.string().max(2000).default('').describe('申请说明'),
+      })
+      .strict(),
+    status: 201,
+    response: z.object({
+      application_id: z.number().int().describe('申请编号'),
+      psn_no: z.string().describe('人员编号'),
+      year: z.number().int().describe('年度'),
+      status: Status,
+      status_name: z.string().describe('状态名称'),
+      burden: Yuan.describe('年度个人自付费用（元）'),
+      qualifying: Yuan.describe('依申请救助认定标准（元）'),
+    }),
+    handler: async ({ me, body }) => {
       const now = clock();
-      const body = parse(
-        z
-          .object({
-            psn_no: z.string().min(1).max(40),
-            year: year.default(yearOf(chinaDate(now))),
-            note: z.string().max(2000).default(''),
-          })
-          .strict(),
-        request.body,
-        'body',
-      );
+      const forYear = body.year ?? yearOf(chinaDate(now));
       await requirePersonInScope(pool, me, body.psn_no);
       const created = await inTransaction(pool, (client) =>
         apply(client, policies, {
           psnNo: body.psn_no,
-          year: body.year,
+          year: forYear,
           note: body.note.trim(),
           actor: `user:${me.username}`,
           now,
         }),
       );
-      return reply.status(201).send({
+      return {
         application_id: created.applicationId,
         psn_no: body.psn_no,
-        year: body.year,
-        status: 'pending',
+        year: forYear,
+        status: 'pending' as const,
         status_name: APPLICATION_STATUSES.pending,
-        burden: toYuanNumber(created.burden),
-        qualifying: toYuanNumber(created.qualifying),
-      });
+        burden: yuan(created.burden),
+        qualifying: yuan(created.qualifying),
+      };
     },
-  );
+  });
 
-  app.get(
-    '/api/assistance-applications',
-    { schema: { tags, summary: '依申请救助（按状态、年度筛选）', security } },
-    async (request) => {
-      const me = await authenticate(pool, request);
-      const query = parse(
-        z
-          .object({
-            status: z.enum(STATUS_CODES).optional(),
-            year: year.optional(),
-            ...paging(500),
-          })
-          .strict(),
-        request.query,
-        'query',
-      );
-      const where = `${IN_SCOPE} and ($3::text is null or a.status = $3) and ($4::int is null or a.year = $4)`;
-      const values = [me.scope_admdvs, me.township ?? null, query.status ?? null, query.year ?? null];
-      const [total, { rows }] = await Promise.all([
-        pool.query<{ n: number }>(`select count(*)::int as n from ${FROM} where ${where}`, values),
-        pool.query<ApplicationRow>(
-          `select ${COLUMNS} from ${FROM} where ${where} order by a.application_id desc
-           limit ${query.size} offset ${(query.page - 1) * query.size}`,
-          values,
-        ),
-      ]);
-      return { total: total.rows[0]?.n ?? 0, page: query.page, items: rows.map(present) };
+  declareRoute(app, pool, {
+    method: 'GET',
+    url: '/api/assistance-applications',
+    tag,
+    summary: '依申请救助（按状态、年度筛选）',
+    access: 'signed_in',
+    query: z.object({ status: Status.optional(), year: year.optional().describe('年度'), ...paging(500) }).strict(),
+    response: z.object({
+      total: z.number().int().describe('符合条件的申请数'),
+      page: z.number().int(),
+      items: z.array(Application),
+    }),
+    handler: async ({ me, query }) => {
+      const filter = { status: query.status, year: query.year };
+      const { total, rows } = await listApplications(pool, me, filter, query.page, query.size);
+      return { total, page: query.page, items: rows.map(present) };
     },
-  );
+  });
 
-  app.get(
-    '/api/assistance-applications/:id',
-    { schema: { tags, summary: '一件申请：审核结果、认定类别、补付结算及其计算过程', security } },
-    async (request) => {
-      const me = await authenticate(pool, request);
-      const { id } = parse(z.object({ id: z.coerce.number().int().min(1) }), request.params, 'params');
-      const { rows } = await pool.query<ApplicationRow & { spell_id: number | null }>(
-        `select ${COLUMNS}, a.spell_id from ${FROM} where a.application_id = $3 and ${IN_SCOPE}`,
-        [me.scope_admdvs, me.township ?? null, id],
-      );
-      const row = rows[0];
-      if (!row) throw new ApiError('NOT_FOUND', `查无申请 ${id}（或不在您的管辖范围）`);
-      const [spell, topUps] = await Promise.all([
-        pool.query<{ code: CategoryCode; begin_date: string; end_date: string | null }>(
-          'select code, begin_date, end_date from person_categories where psn_no = $1 and spell_id = $2',
-          [row.psn_no, row.spell_id],
-        ),
-        pool.query<{
-          setl_id: string;
-          tops_up: string;
-          mdtrt_id: string;
-          fixmedins_code: string;
-          hifp_pay: number;
-          hifmi_pay: number;
-          maf_pay: number;
-          oth_pay: number;
-          fund_pay_sumamt: number;
-          psn_part_amt: number;
-          trace: StoredTrace;
-        }>(
-          `select setl_id, tops_up, mdtrt_id, fixmedins_code, hifp_pay, hifmi_pay, maf_pay, oth_pay, fund_pay_sumamt, psn_part_amt, trace
-             from settlements where psn_no = $1 and application_id = $2 and kind = 'top_up' order by setl_id`,
-          [row.psn_no, id],
-        ),
-      ]);
-      const category = spell.rows[0];
+  declareRoute(app, pool, {
+    method: 'GET',
+    url: '/api/assistance-applications/:id',
+    tag,
+    summary: '一件申请：审核结果、认定类别、补付结算及其计算过程',
+    access: 'signed_in',
+    params: Id,
+    response: Application.extend({
+      spell_id: z.number().int().nullable().describe('批准所认定的类别记录'),
+      category: z
+        .object({
+          code: z.string().describe('类别代码'),
+          name: z.string().describe('类别名称'),
+          begin: IsoDay.describe('开始日期'),
+          end: IsoDay.nullable().describe('结束日期'),
+        })
+        .nullable()
+        .describe('批准所认定的人员类别'),
+      top_ups: z
+        .array(
+          z.object({
+            setl_id: z.string().describe('补付结算ID'),
+            tops_up: z.string().describe('补付的原结算ID'),
+            mdtrt_id: z.string().describe('就诊ID'),
+            fixmedins_code: z.string().describe('定点医疗机构编号'),
+            hifp_pay: Yuan.describe('基本医疗保险统筹基金支出（元）'),
+            hifmi_pay: Yuan.describe('大病保险支出（元）'),
+            maf_pay: Yuan.describe('医疗救助基金支出（元）'),
+            oth_pay: Yuan.describe('其他支出（元）'),
+            fund_pay_sumamt: Yuan.describe('基金支付总额（元）'),
+            psn_part_amt: Yuan.describe('个人负担总金额（元，补付为负）'),
+            trace: z.array(TraceStepAnswer).describe('重新结算的过程：逐层的规则、参数及其依据、计算数'),
+          }),
+        )
+        .describe('批准后的补付结算'),
+    }),
+    handler: async ({ me, params }) => {
+      const found = await findApplication(pool, me, params.id);
+      if (!found) throw new ApiError('NOT_FOUND', `查无申请 ${params.id}（或不在您的管辖范围）`);
+      const { application, category, topUps } = found;
       return {
-        ...present(row),
+        ...present(application),
+        spell_id: application.spell_id,
         category: category
           ? {
               code: category.code,
@@ -196,66 +190,81 @@ export function registerApplicationRoutes(
               end: category.end_date,
             }
           : null,
-        top_ups: topUps.rows.map(({ trace, ...topUp }) => ({
+        top_ups: topUps.map(({ trace, ...topUp }) => ({
           ...topUp,
-          hifp_pay: toYuanNumber(topUp.hifp_pay),
-          hifmi_pay: toYuanNumber(topUp.hifmi_pay),
-          maf_pay: toYuanNumber(topUp.maf_pay),
-          oth_pay: toYuanNumber(topUp.oth_pay),
-          fund_pay_sumamt: toYuanNumber(topUp.fund_pay_sumamt),
-          psn_part_amt: toYuanNumber(topUp.psn_part_amt),
-          trace: traceToJson(expandTrace(trace)),
+          hifp_pay: yuan(topUp.hifp_pay),
+          hifmi_pay: yuan(topUp.hifmi_pay),
+          maf_pay: yuan(topUp.maf_pay),
+          oth_pay: yuan(topUp.oth_pay),
+          fund_pay_sumamt: yuan(topUp.fund_pay_sumamt),
+          psn_part_amt: yuan(topUp.psn_part_amt),
+          trace: traceAnswer(expandTrace(trace)),
         })),
       };
     },
-  );
+  });
 
-  app.post(
-    '/api/assistance-applications/:id/decision',
-    { schema: { tags, summary: '审核：批准（认定类别、重新结算、补付）或不予批准（须写明理由）', security } },
-    async (request) => {
-      const me = await authenticate(pool, request);
-      requireReviewer(me);
-      const { id } = parse(z.object({ id: z.coerce.number().int().min(1) }), request.params, 'params');
-      const body = parse(
-        z
-          .object({ decision: z.enum(['approve', 'refuse']), reason: z.string().max(2000).default('') })
-          .strict()
-          .refine((value) => value.decision === 'approve' || value.reason.trim() !== '', {
-            message: '不予批准须写明理由',
-            path: ['reason'],
+  declareRoute(app, pool, {
+    method: 'POST',
+    url: '/api/assistance-applications/:id/decision',
+    tag,
+    summary: '审核：批准（认定类别、重新结算、补付）或不予批准（须写明理由）',
+    description: '限医疗保障经办机构的审核人员，且不能审核本人登记的申请。',
+    // The reviewer role is not a rank above the operator's but beside it: a guard, not a minimum role.
+    access: 'signed_in',
+    guard: requireReviewer,
+    params: Id,
+    body: z
+      .object({
+        decision: z.enum(['approve', 'refuse']).describe('approve 批准、refuse 不予批准'),
+        reason: z.string().max(2000).default('').describe('理由（不予批准时必填）'),
+      })
+      .strict()
+      .refine((value) => value.decision === 'approve' || value.reason.trim() !== '', {
+        message: '不予批准须写明理由',
+        path: ['reason'],
+      }),
+    response: z.object({
+      application_id: z.number().int().describe('申请编号'),
+      status: Status,
+      status_name: z.string().describe('状态名称'),
+      top_up: Yuan.optional().describe('批准时：补付合计（元）'),
+      top_ups: z
+        .array(
+          z.object({
+            setl_id: z.string().describe('补付结算ID'),
+            tops_up: z.string().describe('补付的原结算ID'),
+            amount: Yuan.describe('补付金额（元）'),
           }),
-        request.body,
-        'body',
-      );
+        )
+        .optional()
+        .describe('批准时：每次补付'),
+    }),
+    handler: async ({ me, params: { id }, body }) => {
       const now = clock();
       const actor = `user:${me.username}`;
       return inTransaction(pool, async (client) => {
-        const { rowCount } = await client.query(`select 1 from ${FROM} where a.application_id = $3 and ${IN_SCOPE}`, [
-          me.scope_admdvs,
-          me.township ?? null,
-          id,
-        ]);
-        if (!rowCount) throw new ApiError('NOT_FOUND', `查无申请 ${id}（或不在您的管辖范围）`);
+        if (!(await applicationInScope(client, me, id)))
+          throw new ApiError('NOT_FOUND', `查无申请 ${id}（或不在您的管辖范围）`);
         const application = await lockPending(client, id, actor);
-        const request = { reason: body.reason.trim(), actor, now };
+        const decision = { reason: body.reason.trim(), actor, now };
         if (body.decision === 'refuse') {
-          await refuse(client, application, request);
-          return { application_id: id, status: 'refused', status_name: APPLICATION_STATUSES.refused };
+          await refuse(client, application, decision);
+          return { application_id: id, status: 'refused' as const, status_name: APPLICATION_STATUSES.refused };
         }
-        const approval = await approve(client, policies, application, request);
+        const approval = await approve(client, policies, application, decision);
         return {
           application_id: id,
-          status: 'approved',
+          status: 'approved' as const,
           status_name: APPLICATION_STATUSES.approved,
-          top_up: toYuanNumber(approval.topUp),
+          top_up: yuan(approval.topUp),
           top_ups: approval.topUps.map((entry) => ({
             setl_id: entry.setlId,
             tops_up: entry.topsUp,
-            amount: toYuanNumber(entry.amount),
+            amount: yuan(entry.amount),
           })),
         };
       });
     },
-  );
+  });
 }

@@ -9,9 +9,7 @@ import {
   approvalStep,
   approvedSpell,
   burdenOf,
-  emptyYearToDate,
   formatYuan,
-  MED_TYPES,
   refuseApplication,
   resettleYear,
   SanbaoError,
@@ -19,22 +17,21 @@ import {
   yearOf,
   type ApplicationRules,
   type CategorySpell,
-  type Claim,
   type Fen,
-  type InstitutionLevel,
   type Policy,
   type PolicyAtDate,
-  type Referral,
   type WarningStatus,
   type YearToDate,
 } from '@sanbao/core';
 import { audit } from '../audit.js';
 import { ApiError } from '../console/errors.js';
 import type { PoolClient } from '../db/pool.js';
+import { lockEncountersNowait, lockSettledStays } from '../encounters/repository.js';
 import { chinaDate } from '../time.js';
 import type { PolicyRegistry } from '../policies.js';
-import { writeTopUp } from '../settlement/records.js';
-import { categoriesOf, personById, type PersonRow } from '../store.js';
+import { storedClaims } from '../settlement/claims.js';
+import { newSettlementIds, readPersonYear, storeTopUpYear, writeTopUp } from '../settlement/records.js';
+import { addCategorySpell, categoriesOf, personById, type PersonRow } from '../persons/repository.js';
 import { recordStep } from '../warnings/actions.js';
 
 export type ApplicationStatus = 'pending' | 'approved' | 'refused';
@@ -63,14 +60,10 @@ async function check(
   today: string,
   lock: boolean,
 ): Promise<Checked> {
-  const [years, spells] = await Promise.all([
-    client.query<{ ytd: YearToDate }>(
-      `select ytd from person_years where psn_no = $1 and year = $2 ${lock ? 'for update' : ''}`,
-      [person.psn_no, year],
-    ),
+  const [ytd, spells] = await Promise.all([
+    readPersonYear(client, person.psn_no, year, { lock }),
     categoriesOf(client, person.psn_no),
   ]);
-  const ytd = years.rows[0]?.ytd ?? emptyYearToDate(year);
   const policy = policies.get(person.policy_id);
   const onDate = year < yearOf(today) ? `${year}-12-31` : today;
   let atDate: PolicyAtDate;
@@ -166,65 +159,6 @@ export async function refuse(
   });
 }
 
-interface SettledClaim {
-  setl_id: string;
-  mdtrt_id: string;
-  fixmedins_code: string;
-  med_type: string;
-  setl_date: string;
-  adm_date: string;
-  level: InstitutionLevel;
-  referral: Referral | null;
-  medfee_sumamt: Fen;
-  fulamt_ownpay_amt: Fen;
-  overlmt_selfpay: Fen;
-  preselfpay_amt: Fen;
-  inscp_scp_amt: Fen;
-  dise_codg: string[];
-  chronic_scheme: string | null;
-}
-
-/** The year's standing settlements in the order they were made, as the claims the engine settled. */
-async function yearClaims(
-  client: PoolClient,
-  psnNo: string,
-  year: number,
-): Promise<{ row: SettledClaim; claim: Claim }[]> {
-  const { rows } = await client.query<SettledClaim>(
-    `select s.setl_id, s.mdtrt_id, s.fixmedins_code, s.med_type,
-            to_char(s.setl_time at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as setl_date,
-            to_char(e.begntime at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as adm_date,
-            i.level, e.referral, s.medfee_sumamt, s.fulamt_ownpay_amt, s.overlmt_selfpay, s.preselfpay_amt, s.inscp_scp_amt,
-            e.dise_codg, e.chronic_scheme
-       from settlements s join encounters e using (psn_no, mdtrt_id) join institutions i on i.fixmedins_code = s.fixmedins_code
-      where s.psn_no = $1 and s.year = $2 and s.kind = 'settlement' and s.reversed_by is null
-      order by s.setl_id`,
-    [psnNo, year],
-  );
-  return rows.map((row) => {
-    const kind = MED_TYPES[row.med_type];
-    if (!kind) throw new Error(`stored settlement ${row.setl_id} has unknown med_type ${row.med_type}`);
-    return {
-      row,
-      claim: {
-        medType: row.med_type,
-        encounter: kind.encounter,
-        setlDate: row.setl_date,
-        admDate: row.adm_date,
-        level: row.level,
-        referral: row.referral,
-        medfee: row.medfee_sumamt,
-        fullOwnPay: row.fulamt_ownpay_amt,
-        overLimit: row.overlmt_selfpay,
-        preSelfPay: row.preselfpay_amt,
-        inScope: row.inscp_scp_amt,
-        diagnoses: row.dise_codg,
-        chronicScheme: row.chronic_scheme,
-      },
-    };
-  });
-}
-
 export interface Approval {
   spellId: number;
   topUp: Fen;
@@ -242,21 +176,15 @@ export async function approve(
   const person = await findApplicant(client, psnNo);
   // Locks in a settlement's order, the stays and then the person-year: a top-up refers to its stay, and waiting for a
   // stay while holding the person-year could deadlock with a settlement holding the stay.
-  const stays = await client.query<{ mdtrt_id: string }>(
-    `select mdtrt_id from encounters
-      where psn_no = $1 and mdtrt_id in (select mdtrt_id from settlements where psn_no = $1 and year = $2 and kind = 'settlement')
-      order by mdtrt_id for update`,
-    [psnNo, year],
-  );
-  const locked = new Set(stays.rows.map((stay) => stay.mdtrt_id));
+  const locked = new Set(await lockSettledStays(client, psnNo, year));
   // The burden may have fallen since the application (a cancelled stay): checked again, under the lock.
   const { policy, atDate, rules, spells, ytd } = await check(client, policies, person, year, today, true);
   const spell = approvedSpell(rules, year, today);
-  const claims = await yearClaims(client, psnNo, year);
+  const claims = await storedClaims(client, psnNo, year);
   await lockLateStays(
     client,
     psnNo,
-    claims.map((entry) => entry.row.mdtrt_id).filter((id) => !locked.has(id)),
+    claims.map((entry) => entry.mdtrtId).filter((id) => !locked.has(id)),
   );
   const was = { psnNo, categories: spells, supplementary: person.supplementary };
   const resettled = resettleYear(
@@ -269,50 +197,36 @@ export async function approve(
   );
   const after = shiftYearToDate(ytd, resettled.was, resettled.now, 1);
 
-  const { rows: spellRows } = await client.query<{ spell_id: number }>(
-    `insert into person_categories (psn_no, code, begin_date, end_date, source_dept) values ($1, $2, $3, $4, 'medical_security')
-     returning spell_id`,
-    [psnNo, spell.code, spell.begin, spell.end],
-  );
-  const { rows: sequence } = await client.query<{ n: string }>(
-    "select nextval('setl_seq')::text as n from generate_series(1, $1)",
-    [resettled.topUps.length],
-  );
+  const spellId = await addCategorySpell(client, psnNo, spell, 'medical_security');
+  const setlIds = await newSettlementIds(client, today, resettled.topUps.length);
   const topUps: Approval['topUps'] = [];
   for (const [i, topUp] of resettled.topUps.entries()) {
-    const original = claims[topUp.index]?.row;
-    const number = sequence[i]?.n;
-    if (!original || number === undefined) throw new Error('a top-up without its settlement or number');
+    const original = claims[topUp.index];
+    const setlId = setlIds[i];
+    if (!original || setlId === undefined) throw new Error('a top-up without its settlement or number');
     const s = topUp.settlement;
-    const setlId = `ST${today.replaceAll('-', '')}${number.padStart(10, '0')}`;
     await writeTopUp(client, {
       psnNo,
       setlId,
-      mdtrtId: original.mdtrt_id,
-      fixmedinsCode: original.fixmedins_code,
-      topsUp: original.setl_id,
+      mdtrtId: original.mdtrtId,
+      fixmedinsCode: original.fixmedinsCode,
+      topsUp: original.setlId,
       applicationId: application.application_id,
       year,
       at: request.now,
-      medType: original.med_type,
+      medType: original.claim.medType,
       settlement: s,
       policyId: policy.id,
-      fingerprint: policy.at(original.setl_date).fingerprint,
+      fingerprint: policy.at(original.claim.setlDate).fingerprint,
       trace: topUp.trace,
       ytdBefore: ytd,
       ytdAfter: after,
       requestId: `application:${application.application_id}`,
     });
-    topUps.push({ setlId, topsUp: original.setl_id, amount: s.fund_pay_sumamt });
+    topUps.push({ setlId, topsUp: original.setlId, amount: s.fund_pay_sumamt });
   }
   const total = topUps.reduce((sum, entry) => sum + entry.amount, 0);
-  await client.query(
-    `update person_years set ytd = $3, personal_burden = $4, in_scope_burden = $5, fund_paid = $6, updated_at = $7
-      where psn_no = $1 and year = $2`,
-    [psnNo, year, after, after.personalBurden, after.inScopeBurden, after.fundPaid, request.now],
-  );
-  const spellId = spellRows[0]?.spell_id;
-  if (spellId === undefined) throw new Error('category spell not returned');
+  await storeTopUpYear(client, psnNo, year, after, request.now);
   await client.query(
     `update assistance_applications set status = 'approved', decided_by = $2, decided_at = $3, reason = nullif($4, ''), spell_id = $5, top_up = $6
       where application_id = $1`,
@@ -343,10 +257,7 @@ export async function approve(
 export async function lockLateStays(client: PoolClient, psnNo: string, mdtrtIds: string[]): Promise<void> {
   if (mdtrtIds.length === 0) return;
   try {
-    await client.query('select 1 from encounters where psn_no = $1 and mdtrt_id = any($2) for update nowait', [
-      psnNo,
-      mdtrtIds,
-    ]);
+    await lockEncountersNowait(client, psnNo, mdtrtIds);
   } catch (error) {
     if ((error as { code?: string }).code === '55P03') throw new ApiError('BUSY', '该人员有结算正在办理，请稍后再审核');
     throw error;

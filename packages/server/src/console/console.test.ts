@@ -121,6 +121,24 @@ describe('region scope and masked ID numbers', () => {
     });
   });
 
+  it('scopes by the region tree at any depth: a city sees a zone under its county, another county does not', async () => {
+    // 341600 (city) → 341602 (county) → 341671 (a development zone under the county): two levels below the city.
+    await world.pool.query(
+      "insert into regions (admdvs, name, parent, policy_id) values ('341671', '谯城经济开发区', '341602', 'anhui/bozhou')",
+    );
+    const created = await api('POST', '/api/persons', tokens['clerk'], {
+      certno: idNumber('341602', '1985-07-09', '515'),
+      psn_name: '孙立',
+      admdvs: '341671',
+    });
+    expect(created.status).toBe(201);
+    const psnNo = created.json.psn_no as string;
+    expect((await api('GET', `/api/persons/${psnNo}`, tokens['viewer'])).status).toBe(200);
+    expect((await api('GET', `/api/persons/${psnNo}`, tokens['clerk'])).status).toBe(200);
+    expect((await api('GET', `/api/persons/${psnNo}`, tokens['guoyang'])).status).toBe(404);
+    expect((await api('GET', `/api/persons?q=${encodeURIComponent('孙立')}`, tokens['guoyang'])).json.total).toBe(0);
+  });
+
   it('lists settlements with masked ID numbers and shows their trace', async () => {
     const mdtrtId = await registerVisit(world, 'P001');
     const settled = await call(
@@ -138,9 +156,25 @@ describe('region scope and masked ID numbers', () => {
       }),
     );
     const list = await api('GET', '/api/settlements?psn_no=P001', tokens['viewer']);
+    // Amounts are yuan text with two places, times China time with their offset; the list carries its sums.
+    expect(list.json).toMatchObject({ total: 1, sums: { medfee_sumamt: '1000.00' } });
     expect(list.json.items[0]).toMatchObject({
       setl_id: settled.output['setlinfo'].setl_id,
       certno: expect.stringMatching(/\*{8}/),
+      medfee_sumamt: '1000.00',
+      setl_time: '2026-06-15T10:00:00+08:00', // the clock: 2026-06-15T02:00:00Z
+    });
+    const parts = list.json.items[0] as Record<string, string>;
+    // The parts add up to the total, in yuan text as in fen.
+    const fen = (text: string | undefined): number => Math.round(Number(text) * 100);
+    expect(fen(parts['fund_pay_sumamt']) + fen(parts['psn_part_amt']) + fen(parts['hosp_part_amt'])).toBe(100_000);
+    expect(fen(parts['hifp_pay']) + fen(parts['hifmi_pay']) + fen(parts['maf_pay']) + fen(parts['oth_pay'])).toBe(
+      fen(parts['fund_pay_sumamt']),
+    );
+    expect((await api('GET', '/api/settlements?psn_no=P001', tokens['guoyang'])).json).toMatchObject({
+      total: 0,
+      sums: { medfee_sumamt: '0.00' },
+      items: [],
     });
     const detail = await api(
       'GET',

@@ -6,9 +6,13 @@ import type { Pool } from '../db/pool.js';
 import type { User } from './auth.js';
 import { ApiError } from './errors.js';
 
-/** SQL: is the region in `column` inside the scope given as parameter $n (null: everywhere)? */
+/**
+ * SQL: is the region in `column` inside the scope given as parameter $n (null: everywhere) — the region itself or
+ * any region under it, at any depth of the region tree (city → county → …). The regions within the scope are found
+ * once per query (an uncorrelated subquery), not once per row.
+ */
 export function inScope(column: string, parameter: number): string {
-  return `($${parameter}::text is null or ${column} = $${parameter} or exists (select 1 from regions r where r.admdvs = ${column} and r.parent = $${parameter}))`;
+  return `($${parameter}::text is null or ${column} in (with recursive within_scope(admdvs) as (select $${parameter}::text union select r.admdvs from regions r join within_scope w on r.parent = w.admdvs) select admdvs from within_scope))`;
 }
 
 export async function requireRegionInScope(pool: Pool, user: User, region: string): Promise<void> {

@@ -64,7 +64,7 @@ describe('the demo', () => {
     const reviewer = await as('guanxian-review');
     const listed = (await reviewer('GET', '/api/assistance-applications')).json;
     expect(
-      listed.items.map((a: { psn_name: string; status: string; burden: number; top_up: number | null }) => [
+      listed.items.map((a: { psn_name: string; status: string; burden: string; top_up: string | null }) => [
         a.psn_name,
         a.status,
         a.burden,
@@ -73,15 +73,15 @@ describe('the demo', () => {
     ).toEqual([
       // Newest first. 钱玉珍 again as 因病致贫重病患者: assistance (15,140 − 3,000) × 50% = 6,070; 9,070 left, below
       // re-assistance's 10,000.
-      ['钱玉珍', 'approved', 125140, 6070],
-      ['孙立新', 'pending', 117610, null],
+      ['钱玉珍', 'approved', '125140.00', '6070.00'],
+      ['孙立新', 'pending', '117610.00', null],
     ]);
     const pending = listed.items[1].application_id as number;
     const approved = await reviewer('POST', `/api/assistance-applications/${pending}/decision`, {
       decision: 'approve',
     });
     // The numbers of applications.test.ts: 4,870 + 2,648.50.
-    expect(approved).toMatchObject({ status: 200, json: { top_up: 7518.5 } });
+    expect(approved).toMatchObject({ status: 200, json: { top_up: '7518.50' } });
   });
 
   it('Bozhou has no warning rules: its operator sees an empty ledger', async () => {

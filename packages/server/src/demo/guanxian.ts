@@ -1,8 +1,9 @@
 /**
- * Guanxian (冠县, 聊城市; seed 001) beside the demo city: the county of the 蓝黄红 warning. Its residents and hospitals,
- * some ordinary stays, and this year's catastrophic stays of five people — targets and ordinary insured across the
- * blue, yellow and red lines — screened into the warning ledger. Two ordinary insured people have applied for
- * assistance (依申请): one approved and topped up, one waiting for the reviewer.
+ * Guanxian (冠县, 聊城市; 冠县《防止返贫致贫“蓝黄红”预警机制实施方案》, as the Liaocheng rural revitalization briefing,
+ * 《聊城乡村振兴简报》2022年第13期「冠县落实落细医保帮扶政策」, reports it) beside the demo city: the county of the 蓝黄红 warning. Its residents and
+ * hospitals, some ordinary stays, and this year's catastrophic stays of five people — targets and ordinary insured
+ * across the blue, yellow and red lines — screened into the warning ledger. Two ordinary insured people have applied
+ * for assistance (依申请): one approved and topped up, one waiting for the reviewer.
  */
 import { loadPolicy, type CategoryCode } from '@sanbao/core';
 import { apply, approve, lockPending } from '../applications/service.js';
@@ -12,7 +13,7 @@ import { chinaDate } from '../time.js';
 import type { PolicyRegistry } from '../policies.js';
 import { openCertno } from '../security/identity.js';
 import { screen } from '../warnings/screening.js';
-import { demoSecret, hisCaller, insertInstitutions, settleHistory, settleStay, type Hospital } from './his.js';
+import { demoSecret, hisCaller, insertHospitals, settleHistory, settleStay, type Hospital } from './his.js';
 import { addResident, generateResidents, idNumberOf, insertResidents } from './people.js';
 
 const COUNTY = {
@@ -151,7 +152,7 @@ export async function seedGuanxian(
     [COUNTY.admdvs, COUNTY.name],
   );
   const institutions = hospitals();
-  await insertInstitutions(pool, institutions);
+  await insertHospitals(pool, institutions);
   const date = chinaDate(today);
   const year = Number(date.slice(0, 4));
   const policy = loadPolicy('shandong/liaocheng/guanxian');

@@ -1,6 +1,7 @@
 /** The demo's hospitals and the HIS transactions they send, through the endpoint itself (authenticated, logged). */
 import type { Pool } from '../db/pool.js';
 import { callService } from '../his/endpoint.js';
+import { insertInstitutions } from '../institutions/repository.js';
 import { sealSecret } from '../his/credentials.js';
 import { chinaDateTime } from '../time.js';
 import type { PolicyRegistry } from '../policies.js';
@@ -19,21 +20,12 @@ export function demoSecret(code: string): string {
   return `demo-${code}`;
 }
 
-export async function insertInstitutions(pool: Pool, institutions: readonly Hospital[]): Promise<void> {
-  for (const institution of institutions) {
-    await pool.query(
-      'insert into institutions (fixmedins_code, name, level, admdvs, lat, lon, secret_hmac_sm3) values ($1, $2, $3, $4, $5, $6, $7)',
-      [
-        institution.code,
-        institution.name,
-        institution.level,
-        institution.admdvs,
-        institution.lat,
-        institution.lon,
-        sealSecret(demoSecret(institution.code)),
-      ],
-    );
-  }
+/** Registers the demo's hospitals, each with its demo secret. */
+export async function insertHospitals(pool: Pool, hospitals: readonly Hospital[]): Promise<void> {
+  await insertInstitutions(
+    pool,
+    hospitals.map((hospital) => ({ ...hospital, sealedSecret: sealSecret(demoSecret(hospital.code)) })),
+  );
 }
 
 /** Sends one HIS transaction as an institution of the demo (its demo secret) and returns the output. */

@@ -1,7 +1,7 @@
 /** Residents of a demo county: names, ID numbers, categories in realistic shares, enrollments with their subsidies. */
 import { checkDigit, premiumSubsidy, type CategoryCode, type Policy } from '@sanbao/core';
 import type { Pool } from '../db/pool.js';
-import { insertPersons } from '../store.js';
+import { insertPersons } from '../persons/repository.js';
 
 /** Shares of the residents certified in each category, and the department that certifies it. */
 const CATEGORY_SHARES: { code: CategoryCode; share: number; dept: string }[] = [

@@ -10,7 +10,7 @@ import { createUser, type User } from '../console/auth.js';
 import { chinaDateTime } from '../time.js';
 import type { PolicyRegistry } from '../policies.js';
 import { GUANXIAN_USERS, seedGuanxian } from './guanxian.js';
-import { demoSecret, hisCaller, insertInstitutions, settleHistory, type Hospital } from './his.js';
+import { demoSecret, hisCaller, insertHospitals, settleHistory, type Hospital } from './his.js';
 import { generateResidents, insertResidents } from './people.js';
 
 const POLICY = 'anhui/bozhou';
@@ -128,7 +128,7 @@ export async function seedDemo(
       });
     });
   });
-  await insertInstitutions(pool, institutions);
+  await insertHospitals(pool, institutions);
 
   const year = Number(chinaDateTime(today).slice(0, 4));
   const residents = generateResidents(rand, COUNTIES, persons, loadPolicy(POLICY), year);

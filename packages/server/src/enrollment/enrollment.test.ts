@@ -1,5 +1,6 @@
 /**
- * Enrollment with classified subsidies (Bozhou, seed 002: individual 320, fiscal 580; 特困 full, 低保 90%,
+ * Enrollment with classified subsidies (Bozhou, per the Bozhou Evening News report,
+ * 亳州晚报 2021-12-28《告别“351”“180”，医保扶贫织起三重保障》: individual 320, fiscal 580; 特困 full, 低保 90%,
  * 返贫致贫 75%, 监测 50%), the monthly adjustment, and the reports, on the real database through the console API.
  */
 import ExcelJS from 'exceljs';
@@ -46,10 +47,10 @@ describe('enrollment and subsidy', () => {
       year: 2027,
       begin_date: '2027-01-01', // 当年缴费，次年享受
       end_date: '2027-12-31',
-      contribution: 32000,
-      fiscal: 58000,
-      subsidy: 28800,
-      person_pays: 3200,
+      contribution: '320.00',
+      fiscal: '580.00',
+      subsidy: '288.00', // 320.00 × 90%
+      person_pays: '32.00', // 320.00 − 288.00
       subsidy_category: 'subsistence_allowance',
     });
     expect(await postings('P001')).toEqual([
@@ -60,7 +61,12 @@ describe('enrollment and subsidy', () => {
 
   it('an ordinary resident (P002) pays the whole 320.00; nothing is posted', async () => {
     const { json } = await api('POST', '/api/enrollments', { psn_no: 'P002', year: 2027, paid_on: '2026-06-15' });
-    expect(json).toMatchObject({ contribution: 32000, subsidy: 0, person_pays: 32000, subsidy_category: null });
+    expect(json).toMatchObject({
+      contribution: '320.00',
+      subsidy: '0.00',
+      person_pays: '320.00',
+      subsidy_category: null,
+    });
     expect(await postings('P002')).toEqual([]);
   });
 
@@ -96,13 +102,13 @@ describe('enrollment and subsidy', () => {
     newborn = born.json.psn_no as string;
     // Born 2026-04-01, paid 2026-06-15: within 3 months (until 2026-07-01), so cover starts at birth.
     const { json } = await api('POST', '/api/enrollments', { psn_no: newborn, year: 2026, paid_on: '2026-06-15' });
-    expect(json).toMatchObject({ begin_date: '2026-04-01', end_date: '2026-12-31', subsidy: 0 });
+    expect(json).toMatchObject({ begin_date: '2026-04-01', end_date: '2026-12-31', subsidy: '0.00' });
   });
 
   it('certified after paying: the next monthly adjustment pays the difference, once', async () => {
     // P003 pays for 2026 on 1 March as an ordinary resident: cover from the day paid, no subsidy.
     const paid = await api('POST', '/api/enrollments', { psn_no: 'P003', year: 2026, paid_on: '2026-03-01' });
-    expect(paid.json).toMatchObject({ begin_date: '2026-03-01', subsidy: 0, person_pays: 32000 });
+    expect(paid.json).toMatchObject({ begin_date: '2026-03-01', subsidy: '0.00', person_pays: '320.00' });
     // Certified 返贫致贫 from 20 April, by the rural-revitalization department's user.
     const rural = consoleApi(
       world,
@@ -123,8 +129,17 @@ describe('enrollment and subsidy', () => {
     const may = await api('POST', '/api/subsidy-adjustments', { month: '2026-05' });
     expect(may.json).toMatchObject({
       adjusted: 1,
-      total: 24000,
-      rows: [{ psn_no: 'P003', year: 2026, category: 'returned_to_poverty', before: 0, after: 24000, delta: 24000 }],
+      total: '240.00',
+      rows: [
+        {
+          psn_no: 'P003',
+          year: 2026,
+          category: 'returned_to_poverty',
+          before: '0.00',
+          after: '240.00',
+          delta: '240.00',
+        },
+      ],
     });
     expect((await api('POST', '/api/subsidy-adjustments', { month: '2026-05' })).json).toMatchObject({ adjusted: 0 });
     expect((await api('POST', '/api/subsidy-adjustments', { month: '2026-06' })).json).toMatchObject({ adjusted: 0 });
@@ -145,7 +160,7 @@ describe('enrollment and subsidy', () => {
 describe('reports', () => {
   it('subsidy roster 2027: one 低保 person in 古井镇, 288.00 from the assistance fund, 32.00 collected', async () => {
     const { json } = await api('GET', '/api/reports/subsidy-roster?year=2027');
-    expect(json.totals).toEqual({ persons: 1, contribution: 32000, subsidy: 28800, person_pays: 3200 });
+    expect(json.totals).toEqual({ persons: 1, contribution: '320.00', subsidy: '288.00', person_pays: '32.00' });
     expect(json.groups).toEqual([
       {
         admdvs: '341602',
@@ -154,9 +169,9 @@ describe('reports', () => {
         category: 'subsistence_allowance',
         name: '低保对象',
         persons: 1,
-        contribution: 32000,
-        subsidy: 28800,
-        person_pays: 3200,
+        contribution: '320.00',
+        subsidy: '288.00',
+        person_pays: '32.00',
       },
     ]);
     expect(json.persons[0].certno).toMatch(/^341602\*{8}\d{3}[\dX]$/);
@@ -199,14 +214,37 @@ describe('reports', () => {
 
   it('coverage 2027: 2 of 4 residents insured (50.00%), 1 of 2 targets (50.00%)', async () => {
     const { json } = await api('GET', '/api/reports/coverage?year=2027&date=2026-06-15');
-    expect(json.total).toMatchObject({ residents: 4, insured: 2, rate_bp: 5000, targets: 2, targets_insured: 1 });
+    // 2 / 4 = 0.5000; 1 / 2 = 0.5000.
+    expect(json.total).toMatchObject({
+      residents: 4,
+      insured: 2,
+      rate: '0.5000',
+      targets: 2,
+      targets_insured: 1,
+      targets_rate: '0.5000',
+    });
     // 2026: P001, P002 (seeded), P003 (1 March) and the newborn: 4 of 4.
     expect((await api('GET', '/api/reports/coverage?year=2026&date=2026-06-15')).json.total).toMatchObject({
       residents: 4,
       insured: 4,
-      rate_bp: 10000,
+      rate: '1.0000',
     });
     expect((await api('GET', '/api/reports/coverage?year=2027&region=341621')).status).toBe(403);
+    // The workbook keeps its percentages: the total row last.
+    const file = await api('GET', '/api/reports/coverage?year=2027&date=2026-06-15&format=xlsx');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(file.json as ArrayBuffer);
+    const sheet = workbook.worksheets[0]!;
+    expect((sheet.getRow(sheet.rowCount).values as unknown[]).slice(1)).toEqual([
+      '合计',
+      '',
+      4,
+      2,
+      '50.00%',
+      2,
+      1,
+      '50.00%',
+    ]);
   });
 
   it('from a civil-affairs ledger to the roster: a 特困 person imported, enrolled, fully subsidised', async () => {
@@ -234,10 +272,14 @@ describe('reports', () => {
     ).rows[0]!.psn_no;
     // 特困: the whole 320.00 paid by the assistance fund.
     const enrolled = await api('POST', '/api/enrollments', { psn_no: psnNo, year: 2027, paid_on: '2026-06-15' });
-    expect(enrolled.json).toMatchObject({ subsidy: 32000, person_pays: 0, subsidy_category: 'extreme_poverty' });
+    expect(enrolled.json).toMatchObject({
+      subsidy: '320.00',
+      person_pays: '0.00',
+      subsidy_category: 'extreme_poverty',
+    });
     // Roster 2027: 288.00 + 320.00 = 608.00 from the fund; 32.00 + 0.00 = 32.00 collected; contributions 640.00.
     const { json } = await api('GET', '/api/reports/subsidy-roster?year=2027');
-    expect(json.totals).toEqual({ persons: 2, contribution: 64000, subsidy: 60800, person_pays: 3200 });
+    expect(json.totals).toEqual({ persons: 2, contribution: '640.00', subsidy: '608.00', person_pays: '32.00' });
     expect(json.groups.map((g: { township: string; name: string }) => `${g.township}/${g.name}`)).toEqual([
       '十八里镇/特困人员',
       '古井镇/低保对象',

@@ -12,6 +12,7 @@ import {
   type PolicyAtDate,
 } from '@sanbao/core';
 import { audit } from '../audit.js';
+import { post } from '../funds/journal.js';
 import { inTransaction, type Pool, type PoolClient } from '../db/pool.js';
 import { ApiError } from '../console/errors.js';
 import type { PolicyRegistry } from '../policies.js';
@@ -65,17 +66,10 @@ async function postSubsidy(
   amount: Fen,
 ): Promise<void> {
   if (amount === 0) return;
-  await client.query(
-    `insert into fund_postings (psn_no, setl_id, account, amount) values ($1, $2, $3, $4), ($1, $2, $5, $6)`,
-    [
-      psnNo,
-      reference,
-      `fund:${FUND_PAY_TYPES.assistance.code}`,
-      amount,
-      `premium:${RESIDENT_INSUTYPE}:${year}`,
-      -amount,
-    ],
-  );
+  await post(client, psnNo, reference, {
+    accounts: [`fund:${FUND_PAY_TYPES.assistance.code}`, `premium:${RESIDENT_INSUTYPE}:${year}`],
+    amounts: [amount, -amount],
+  });
 }
 
 export async function enroll(

@@ -1,7 +1,7 @@
 import { formatPath } from '@sanbao/core';
 import type { z } from 'zod';
 import type { DeferredWrite, PoolClient } from '../db/pool.js';
-import type { Institution } from '../store.js';
+import type { Institution } from '../institutions/repository.js';
 import type { SettlementContext } from '../settlement/context.js';
 import type { PolicyRegistry } from '../policies.js';
 import { describeField } from './fields.js';

@@ -62,7 +62,7 @@ async function admitAndBill(psnNo: string, lines: Record<string, unknown>[]): Pr
   return mdtrtId;
 }
 
-// The seed-002 stay of seeds-anhui.test.ts, itemized: 甲 50,000 + 乙 5,000 (no pre-self-pay) in scope, 丙 5,000 self-paid.
+// The Bozhou 2022 county stay of policies/anhui/bozhou.cases.yaml, itemized: 甲 50,000 + 乙 5,000 (no pre-self-pay) in scope, 丙 5,000 self-paid.
 // County basic: (55,000 − 500) × 80% = 43,600. CI (低保): (11,400 − 6,000) × 65% = 3,510. Assistance: 7,890 × 75% = 5,917.50.
 const stayLines = [
   { chrgitm_lv: '01', det_item_fee_sumamt: 50000, pric: 50000 },

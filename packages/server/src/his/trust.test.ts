@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.js';
 import { createPool, type Pool } from '../db/pool.js';
 import { PolicyRegistry } from '../policies.js';
-import { insertPersons } from '../store.js';
+import { insertPersons } from '../persons/repository.js';
 import {
   basic,
   call,

@@ -6,7 +6,7 @@
  * institution may miss only so often: guessing vouchers or ID numbers soon stops answering.
  */
 import { ID_PROBLEMS, parseIdNumber } from '@sanbao/core';
-import { certnoIndex } from '../security/identity.js';
+import { personByIdNumber, personByVoucherDigest } from '../persons/repository.js';
 import { voucherDigest } from '../security/vouchers.js';
 import type { HisContext } from './context.js';
 import { Refusal } from '../refusal.js';
@@ -65,22 +65,13 @@ export async function personByVoucher(
   refuseIfGuessing(context);
   let found: { psn_no: string; admdvs: string } | undefined;
   if (certType === '01') {
-    const { rows } = await context.client.query<{ psn_no: string; admdvs: string }>(
-      `select p.psn_no, p.admdvs from vouchers v join persons p using (psn_no)
-        where v.token_sm3 = $1 and v.expires_at > $2`,
-      [voucherDigest(certNo), context.now],
-    );
-    found = rows[0];
+    found = await personByVoucherDigest(context.client, voucherDigest(certNo), context.now);
     if (!found) miss(context, '医保电子凭证无效或已过期，请参保人刷新电子凭证后重试');
   } else if (certType === '02' || certType === '03') {
     const certno = certNo.toUpperCase();
     const id = parseIdNumber(certno);
     if (!id.ok) throw new Refusal(ID_PROBLEMS[id.problem].code, `${ID_PROBLEMS[id.problem].message}：${certno}`);
-    const { rows } = await context.client.query<{ psn_no: string; admdvs: string }>(
-      'select psn_no, admdvs from persons where certno_index = $1',
-      [certnoIndex(certno)],
-    );
-    found = rows[0];
+    found = await personByIdNumber(context.client, certno);
     if (!found) miss(context, `查无此人：${certno}`);
   } else {
     throw new Refusal('CODE_UNKNOWN', '就诊凭证类型应为 01 医保电子凭证、02 居民身份证、03 社会保障卡');

@@ -274,6 +274,34 @@ describe('bad files', () => {
   });
 });
 
+describe('an import’s error report and re-settlements', () => {
+  it('are refused for an unknown import, and outside the user’s region', async () => {
+    const other = await signIn(world, {
+      username: 'guoyang',
+      display_name: '涡阳县查询',
+      role: 'read_only',
+      scope_admdvs: '341621',
+    });
+    const get = async (url: string, token: string) => {
+      const response = await world.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
+      return { status: response.statusCode, json: response.json() };
+    };
+    for (const url of ['/api/ledger-imports/999999/errors.xlsx', '/api/ledger-imports/999999/resettlements'])
+      expect(await get(url, tokens['clerk']!)).toEqual({
+        status: 404,
+        json: { code: 'NOT_FOUND', message: '查无导入记录 999999' },
+      });
+    const imported = (await get('/api/ledger-imports', tokens['clerk']!)).json[0];
+    expect(imported.region).toBe('341602');
+    expect((await get(`/api/ledger-imports/${imported.import_id}/resettlements`, other)).json.code).toBe(
+      'OUT_OF_SCOPE',
+    );
+    expect((await get(`/api/ledger-imports/${imported.import_id}/errors.xlsx`, other)).json.code).toBe('OUT_OF_SCOPE');
+    // 涡阳县's user does not see 谯城区's imports at all.
+    expect((await get('/api/ledger-imports', other)).json).toEqual([]);
+  });
+});
+
 describe('templates', () => {
   it('the XLSX template has the columns the import reads, the ID column as text, and instructions', async () => {
     const response = await world.app.inject({
@@ -288,6 +316,45 @@ describe('templates', () => {
     expect(workbook.getWorksheet('台账')!.getColumn(1).numFmt).toBe('@');
     const help = JSON.stringify(workbook.getWorksheet('填写说明')!.getSheetValues());
     expect(help).toContain('乡村振兴部门可填写：返贫致贫人口、监测人口、稳定脱贫人口');
+  });
+
+  it('the CSV template is the header with a BOM, named after the department; an unknown department is refused', async () => {
+    const response = await world.app.inject({
+      method: 'GET',
+      url: '/api/ledger-templates/civil_affairs?format=csv',
+      headers: { authorization: `Bearer ${tokens['viewer']}` },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(response.headers['content-disposition']).toBe(
+      `attachment; filename*=UTF-8''${encodeURIComponent('民政部门台账模板.csv')}`,
+    );
+    expect(response.rawPayload.toString('utf8')).toBe(`\uFEFF${HEADER.join(',')}\r\n`);
+    const unknown = await world.app.inject({
+      method: 'GET',
+      url: '/api/ledger-templates/tax',
+      headers: { authorization: `Bearer ${tokens['viewer']}` },
+    });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json()).toMatchObject({ code: 'SCHEMA' });
+    expect(unknown.json().message).toMatch(/^params\.department：.*civil_affairs/);
+  });
+
+  it('lists the departments with the categories each certifies', async () => {
+    const response = await world.app.inject({
+      method: 'GET',
+      url: '/api/ledger-departments',
+      headers: { authorization: `Bearer ${tokens['viewer']}` },
+    });
+    expect(response.json()).toContainEqual({
+      code: 'civil_affairs',
+      name: '民政部门',
+      categories: [
+        { code: 'extreme_poverty', name: '特困人员' },
+        { code: 'subsistence_allowance', name: '低保对象' },
+        { code: 'low_income_margin', name: '低保边缘家庭成员' },
+      ],
+    });
   });
 });
 

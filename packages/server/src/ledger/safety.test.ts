@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { maskIdNumber } from '@sanbao/core';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertPersons } from '../store.js';
+import { insertPersons } from '../persons/repository.js';
 import { call, counts, createWorld, envelope, idNumber, signIn, type World } from '../test-support/world.js';
 import { isMassEnd } from './import.js';
 import { formFile, MultipartError } from './multipart.js';
@@ -242,7 +242,7 @@ describe('one short ledger must not strip a district of its categories', () => {
       psn_name: DISTRICT[0]!.name,
       setl_id: leaving.setlId,
       mdtrt_id: leaving.mdtrtId,
-      setl_time: '2026-06-15 10:00:00',
+      setl_time: '2026-06-15T10:00:00+08:00', // settled at 10:00 China time
       category: 'subsistence_allowance',
       category_name: '低保对象',
       spell_end: '2026-05-31',
@@ -267,6 +267,7 @@ describe('one short ledger must not strip a district of its categories', () => {
       confirmed_end: 314,
       resettlements: 1,
       spells_ended: 314,
+      at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00$/),
     });
   });
 });

@@ -2,7 +2,7 @@
 import { CATEGORY_NAMES, DEPARTMENTS, LEDGER_COLUMNS, type CategoryCode, type Department } from '@sanbao/core';
 import { maskIdNumbers } from '../security/identity.js';
 import { workbookXlsx } from '../xlsx.js';
-import type { BadRow } from './import.js';
+import type { BadRow } from './import-types.js';
 
 export function templateXlsx(department: Department): Promise<Buffer> {
   const { name, categories } = DEPARTMENTS[department];

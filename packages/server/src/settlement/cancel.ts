@@ -3,16 +3,23 @@
  * back, the warning level following the amount down; and the reinstatement of a cancelled settlement (2601 of a
  * cancellation).
  */
-import { shiftYearToDate, toSetldetail, storeTrace, type Settlement } from '@sanbao/core';
+import { negatedAmounts, shiftYearToDate, toSetldetail, storeTrace, type Settlement } from '@sanbao/core';
 import type { DeferredWrite } from '../db/pool.js';
 import { post, postingsOf } from '../funds/journal.js';
 import { Refusal } from '../refusal.js';
 import { lowerWarning, redCrossing } from '../warnings/immediate.js';
 import { levelChangeQuery } from '../warnings/levels.js';
-import { categoriesOf, findPerson, lockEncounter } from '../store.js';
+import { lockEncounter, markSettled, reopenAfterCancellation } from '../encounters/repository.js';
+import { categoriesOf, findPerson } from '../persons/repository.js';
 import type { SettlementContext } from './context.js';
 import { nationalSetlinfo } from './national.js';
-import { AMOUNT_COLUMNS, lockPersonYear, storedSettlement, storeYearToDate } from './records.js';
+import {
+  AMOUNT_COLUMNS,
+  NEGATED_AMOUNT_COLUMNS,
+  lockPersonYear,
+  storedSettlement,
+  storeYearToDate,
+} from './records.js';
 
 /** 2208/2305 (and 2601 of a settlement): the exact negative, with a new setl_id; the accumulators lose exactly its change. */
 export async function cancelSettlement(
@@ -52,12 +59,9 @@ export async function cancelSettlement(
   );
   await client.query(
     `insert into settlements (psn_no, setl_id, mdtrt_id, fixmedins_code, kind, reverses, year, setl_time, med_type, category, policy_id, policy_fingerprint,
-        medfee_sumamt, fulamt_ownpay_amt, overlmt_selfpay, preselfpay_amt, inscp_scp_amt, act_pay_dedc, hifp_pay, pool_prop_selfpay, hifmi_pay,
-        maf_pay, oth_pay, fund_pay_sumamt, psn_part_amt, psn_cash_pay, hosp_part_amt, layers, setldetail, trace, ytd_before, ytd_after, msgid, voided,
-        released_lines)
+        ${AMOUNT_COLUMNS}, layers, setldetail, trace, ytd_before, ytd_after, msgid, voided, released_lines)
      select psn_no, $3, mdtrt_id, fixmedins_code, 'cancellation', setl_id, year, $4, med_type, category, policy_id, policy_fingerprint,
-        -medfee_sumamt, -fulamt_ownpay_amt, -overlmt_selfpay, -preselfpay_amt, -inscp_scp_amt, -act_pay_dedc, -hifp_pay, pool_prop_selfpay, -hifmi_pay,
-        -maf_pay, -oth_pay, -fund_pay_sumamt, -psn_part_amt, -psn_cash_pay, -hosp_part_amt, $9, $5, $10, $6, $7, $8, $11, $12
+        ${NEGATED_AMOUNT_COLUMNS}, $9, $5, $10, $6, $7, $8, $11, $12
        from settlements where psn_no = $1 and setl_id = $2`,
     [
       psnNo,
@@ -83,12 +87,7 @@ export async function cancelSettlement(
   await post(client, psnNo, cancelId, postingsOf(original, original.fixmedins_code, -1));
   await storeYearToDate(client, psnNo, restored, -1);
   await lowerWarning(client, context, person, original.year, restored, cancelId);
-  if (encounter.status === 'settled') {
-    await client.query(
-      "update encounters set status = case when endtime is null then 'open' else 'discharged' end where psn_no = $1 and mdtrt_id = $2",
-      [psnNo, mdtrtId],
-    );
-  }
+  if (encounter.status === 'settled') await reopenAfterCancellation(client, psnNo, mdtrtId);
   const setlinfo = { ...nationalSetlinfo(context, negative, person, encounter, cancelId), reversed_setl_id: setlId };
   return { output: { setlinfo, setldetail: toSetldetail(negative, null) } };
 }
@@ -102,21 +101,8 @@ function negate(s: Settlement): Settlement {
   }
   return {
     ...s,
-    medfee_sumamt: -s.medfee_sumamt,
-    fulamt_ownpay_amt: -s.fulamt_ownpay_amt,
-    overlmt_selfpay: -s.overlmt_selfpay,
-    preselfpay_amt: -s.preselfpay_amt,
-    inscp_scp_amt: -s.inscp_scp_amt,
-    act_pay_dedc: -s.act_pay_dedc,
-    hifp_pay: -s.hifp_pay,
-    hifmi_pay: -s.hifmi_pay,
-    maf_pay: -s.maf_pay,
-    oth_pay: -s.oth_pay,
-    fund_pay_sumamt: -s.fund_pay_sumamt,
-    psn_part_amt: -s.psn_part_amt,
+    ...negatedAmounts(s),
     acct_pay: -s.acct_pay,
-    psn_cash_pay: -s.psn_cash_pay,
-    hosp_part_amt: -s.hosp_part_amt,
     layers,
   };
 }
@@ -218,11 +204,7 @@ export async function reinstateSettlement(
     [psnNo, mdtrtId, cancelId, original.setl_id],
   );
   // The visit or stay is closed again if the original closed it (a final settlement, or a visit settled by totals).
-  if (encounter.status !== 'settled' && original.closes)
-    await client.query("update encounters set status = 'settled' where psn_no = $1 and mdtrt_id = $2", [
-      psnNo,
-      mdtrtId,
-    ]);
+  if (encounter.status !== 'settled' && original.closes) await markSettled(client, psnNo, mdtrtId);
   const date = original.setl_time;
   const policy = context.policies.get(person.policy_id).at(date);
   const red = redCrossing(policy, person, await categoriesOf(client, psnNo), date, current, restored, original.setl_id);

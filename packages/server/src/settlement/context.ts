@@ -1,7 +1,7 @@
 /** What the settlement service takes from whoever calls it. */
 import type { PoolClient } from '../db/pool.js';
 import type { PolicyRegistry } from '../policies.js';
-import { type Institution } from '../store.js';
+import { type Institution } from '../institutions/repository.js';
 
 /**
  * What settling needs, whoever asks (a HIS transaction, the console, a job): one database transaction, the

@@ -1,7 +1,8 @@
 /** A settlement as the national interface answers it (setlinfo): the person, the encounter and the amounts. */
 import { toSetlinfo, type Settlement } from '@sanbao/core';
 import { ageOn, chinaDateTime } from '../time.js';
-import { type EncounterRow, type PersonRow } from '../store.js';
+import type { EncounterRow } from '../encounters/repository.js';
+import type { PersonRow } from '../persons/repository.js';
 import type { SettlementContext } from './context.js';
 
 export function nationalSetlinfo(

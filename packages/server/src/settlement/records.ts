@@ -1,9 +1,11 @@
 /**
  * The settlement records and the person-years they accumulate into: the person-year row locked for a settlement,
- * the amount columns of a settlement row, and a stored settlement read back as the engine's Settlement.
+ * the amount columns of a settlement row, a stored settlement read back as the engine's Settlement, and the top-up
+ * records with what they add to the year. What is settled again starts from claims.ts.
  */
 import {
   emptyYearToDate,
+  SETTLEMENT_FIGURES,
   storeTrace,
   toSetldetail,
   type Settlement,
@@ -39,9 +41,15 @@ export async function lockPersonYear(
   return row;
 }
 
-export async function readPersonYear(client: PoolClient, psnNo: string, year: number): Promise<YearToDate> {
+/** The person-year's accumulators (empty for a year without settlements), locked until the transaction ends with `lock`. */
+export async function readPersonYear(
+  client: PoolClient,
+  psnNo: string,
+  year: number,
+  options: { lock?: boolean } = {},
+): Promise<YearToDate> {
   const { rows } = await client.query<{ ytd: YearToDate }>(
-    'select ytd from person_years where psn_no = $1 and year = $2',
+    `select ytd from person_years where psn_no = $1 and year = $2 ${options.lock ? 'for update' : ''}`,
     [psnNo, year],
   );
   return rows[0]?.ytd ?? emptyYearToDate(year);
@@ -60,28 +68,17 @@ export async function storeYearToDate(
   );
 }
 
-/** The amount columns of a settlement row, in this order (the layers, documents and accumulators follow them). */
-export const AMOUNT_COLUMNS = `medfee_sumamt, fulamt_ownpay_amt, overlmt_selfpay, preselfpay_amt, inscp_scp_amt, act_pay_dedc, hifp_pay,
-  pool_prop_selfpay, hifmi_pay, maf_pay, oth_pay, fund_pay_sumamt, psn_part_amt, psn_cash_pay, hosp_part_amt`;
+/** The figure columns of a settlement row, in core's one order (the layers, documents and accumulators follow them). */
+export const AMOUNT_COLUMNS = SETTLEMENT_FIGURES.join(', ');
 
+/** The same columns of another row with every amount's sign turned (the ratio kept): a cancellation's figures. */
+export const NEGATED_AMOUNT_COLUMNS = SETTLEMENT_FIGURES.map((name) =>
+  name === 'pool_prop_selfpay' ? name : `-${name}`,
+).join(', ');
+
+/** A settlement's figures as the values of AMOUNT_COLUMNS. */
 export function amountsOf(s: Settlement): number[] {
-  return [
-    s.medfee_sumamt,
-    s.fulamt_ownpay_amt,
-    s.overlmt_selfpay,
-    s.preselfpay_amt,
-    s.inscp_scp_amt,
-    s.act_pay_dedc,
-    s.hifp_pay,
-    s.pool_prop_selfpay,
-    s.hifmi_pay,
-    s.maf_pay,
-    s.oth_pay,
-    s.fund_pay_sumamt,
-    s.psn_part_amt,
-    s.psn_cash_pay,
-    s.hosp_part_amt,
-  ];
+  return SETTLEMENT_FIGURES.map((name) => s[name]);
 }
 
 export interface StoredSettlement extends Settlement {
@@ -140,6 +137,33 @@ export interface TopUp {
   ytdBefore: YearToDate;
   ytdAfter: YearToDate;
   requestId: string;
+}
+
+/** `count` new setl_ids of today, drawn from the sequence every settlement's number comes from. */
+export async function newSettlementIds(client: PoolClient, today: string, count: number): Promise<string[]> {
+  const { rows } = await client.query<{ n: string }>(
+    "select nextval('setl_seq')::text as n from generate_series(1, $1)",
+    [count],
+  );
+  return rows.map((row) => `ST${today.replaceAll('-', '')}${row.n.padStart(10, '0')}`);
+}
+
+/**
+ * The year's accumulators after its top-ups, at the time of the approval: they move by exactly what the top-ups
+ * paid, and the count of settlements stays (a top-up adds to a settlement, it is not one).
+ */
+export async function storeTopUpYear(
+  client: PoolClient,
+  psnNo: string,
+  year: number,
+  ytd: YearToDate,
+  at: Date,
+): Promise<void> {
+  await client.query(
+    `update person_years set ytd = $3, personal_burden = $4, in_scope_burden = $5, fund_paid = $6, updated_at = $7
+      where psn_no = $1 and year = $2`,
+    [psnNo, year, ytd, ytd.personalBurden, ytd.inScopeBurden, ytd.fundPaid, at],
+  );
 }
 
 /** Writes a top-up record and its postings (to `payable:person:<psn_no>`) in one statement. */

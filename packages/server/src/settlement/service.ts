@@ -21,7 +21,8 @@ import { Refusal } from '../refusal.js';
 import { openCertno } from '../security/identity.js';
 import { redCrossing } from '../warnings/immediate.js';
 import { levelChangeQuery } from '../warnings/levels.js';
-import { findPerson, requireStatus, type EncounterRow, type PersonRow } from '../store.js';
+import { encounterById, requireStatus, type EncounterRow } from '../encounters/repository.js';
+import { findPerson, type PersonRow } from '../persons/repository.js';
 import type { SettlementContext } from './context.js';
 import { billOf, yuanText, type Lines, type Standing, type Totals } from './bill.js';
 import { nationalSetlinfo } from './national.js';
@@ -245,13 +246,7 @@ export async function settlementInfo(
     );
   const [person, encounter] = await Promise.all([
     findPerson(context.client, psnNo),
-    context.client
-      .query<EncounterRow>(
-        `select psn_no, mdtrt_id, fixmedins_code, med_type, insutype, begntime, endtime, status, dise_codg, chronic_scheme, referral, ipt_otp_no, mdtrt_cert_type
-           from encounters where psn_no = $1 and mdtrt_id = $2`,
-        [psnNo, stored.mdtrt_id],
-      )
-      .then(({ rows }) => rows[0]),
+    encounterById(context.client, psnNo, stored.mdtrt_id),
   ]);
   if (!encounter) throw new Refusal('ENCOUNTER_NOT_FOUND', `人员 ${psnNo} 没有就诊ID ${stored.mdtrt_id}`);
   const setlinfo = {

@@ -12,7 +12,7 @@ import { createPool, type Pool } from '../db/pool.js';
 import { sealSecret } from '../his/credentials.js';
 import { PolicyRegistry } from '../policies.js';
 import { openCertno } from '../security/identity.js';
-import { insertPersons } from '../store.js';
+import { insertPersons } from '../persons/repository.js';
 import { useTestIdentityKey } from './identity-key.js';
 
 // Every test file that makes a world seals and indexes ID numbers with the test key, as its template database does.
@@ -210,7 +210,10 @@ export async function signIn(world: World, user: User): Promise<string> {
   return response.json<{ token: string }>().token;
 }
 
-/** Guanxian (冠县, seed 001: the 蓝黄红 warning) beside Bozhou: its region, a county hospital, and persons insured for 2026. */
+/**
+ * Guanxian (冠县: the 蓝黄红 warning of 冠县《防止返贫致贫“蓝黄红”预警机制实施方案》) beside Bozhou: its region, a
+ * county hospital, and persons insured for 2026.
+ */
 export const GUANXIAN = { code: 'H37152500001', secret: 'guanxian-secret' };
 
 export async function seedGuanxian(

@@ -16,7 +16,7 @@ import {
 } from '@sanbao/core';
 import type { PoolClient } from '../db/pool.js';
 import type { PolicyRegistry } from '../policies.js';
-import { categoriesOf, type PersonRow } from '../store.js';
+import { categoriesOf, type PersonRow } from '../persons/repository.js';
 import { levelChange, levelChangeQuery, type LevelChange } from './levels.js';
 
 /** The red warning this settlement raises: only when it is the one that carries the amount above the red line. */

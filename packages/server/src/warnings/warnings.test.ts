@@ -1,11 +1,12 @@
 /**
- * The 蓝黄红 warning of Guanxian (seed 001) on the real database: people driven across each threshold by
+ * The 蓝黄红 warning of Guanxian (冠县《防止返贫致贫“蓝黄红”预警机制实施方案》, as the Liaocheng rural revitalization briefing,
+ * 《聊城乡村振兴简报》2022年第13期「冠县落实落细医保帮扶政策」, reports it) on the real database: people driven across each threshold by
  * settlements (and back by cancellation), screening at the populations' cadences, the red crossing raised at once,
  * routing and scope, the follow-up workflow, feedback batches and their workbooks, and webhook retries.
  *
  * Every bill here is fully self-paid (全自费): nothing is in scope, so no layer pays and the whole bill adds to the
- * person's yearly out-of-pocket amount, which Guanxian measures. Thresholds (seed 001): targets blue > 30,000,
- * yellow > 100,000, red > 300,000; ordinary insured yellow > 100,000, red > 300,000.
+ * person's yearly out-of-pocket amount, which Guanxian measures. Thresholds (the Liaocheng briefing): targets
+ * blue > 30,000, yellow > 100,000, red > 300,000; ordinary insured yellow > 100,000, red > 300,000.
  */
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -26,8 +27,8 @@ import {
   createWorld,
   type World,
 } from '../test-support/world.js';
-import { runDueJobs } from './jobs.js';
-import { dispatchWebhooks } from './webhooks.js';
+import { dispatchWebhooks } from '../jobs/background.js';
+import { runDueJobs } from '../jobs/scheduler.js';
 
 const TARGET = { psnNo: 'G001', certno: idNumber('371525', '1962-03-04', '121'), name: '赵桂兰', township: '烟庄街道' };
 const ORDINARY = {
@@ -51,6 +52,7 @@ let world: World;
 let clerk: ReturnType<typeof consoleApi>;
 let admin: ReturnType<typeof consoleApi>;
 let yanzhuang: ReturnType<typeof consoleApi>;
+let yanzhuangToken: string;
 let rural: ReturnType<typeof consoleApi>;
 let civil: ReturnType<typeof consoleApi>;
 let bozhou: ReturnType<typeof consoleApi>;
@@ -152,10 +154,13 @@ beforeAll(async () => {
     world,
     await signIn(world, { username: 'admin', display_name: '管理员', role: 'administrator', scope_admdvs: null }),
   );
-  yanzhuang = consoleApi(
-    world,
-    await signIn(world, { username: 'yanzhuang', display_name: '烟庄街道', ...county, township: '烟庄街道' }),
-  );
+  yanzhuangToken = await signIn(world, {
+    username: 'yanzhuang',
+    display_name: '烟庄街道',
+    ...county,
+    township: '烟庄街道',
+  });
+  yanzhuang = consoleApi(world, yanzhuangToken);
   rural = consoleApi(
     world,
     await signIn(world, {
@@ -206,15 +211,19 @@ describe('an assistance target (监测对象) crosses blue, yellow and red', () 
       level: 'blue',
       level_name: '蓝码',
       population: '政策规定的帮扶对象',
-      amount: 3000001,
+      amount: '30000.01',
       township: '烟庄街道',
       department: 'rural_revitalization',
       department_name: '乡村振兴部门',
       status: 'new',
       feedback_due: '2026-07-01',
+      // Screened at the fixed clock, 02:00 UTC: 10:00 in China.
+      raised_at: '2026-06-15T10:00:00+08:00',
     });
     expect(json.certno).toMatch(MASKED);
-    expect(json.history).toMatchObject([{ from_level: 'none', to_level: 'blue', amount: 3000001, cause: 'screening' }]);
+    expect(json.history).toMatchObject([
+      { from_level: 'none', to_level: 'blue', amount: '30000.01', cause: 'screening', at: '2026-06-15T10:00:00+08:00' },
+    ]);
   });
 
   it('70,000 more (100,000.01) turns yellow at the next screening, fed back every two weeks (today, 2026-06-15)', async () => {
@@ -222,7 +231,7 @@ describe('an assistance target (监测对象) crosses blue, yellow and red', () 
     expect((await warningOf(TARGET.psnNo)).json.level).toBe('blue');
     await screenAll();
     const { json } = await warningOf(TARGET.psnNo);
-    expect(json).toMatchObject({ level: 'yellow', amount: 10000001, feedback_due: '2026-06-15' });
+    expect(json).toMatchObject({ level: 'yellow', amount: '100000.01', feedback_due: '2026-06-15' });
     expect(json.history.map((h: { from_level: string; to_level: string }) => `${h.from_level}→${h.to_level}`)).toEqual([
       'none→blue',
       'blue→yellow',
@@ -232,11 +241,11 @@ describe('an assistance target (监测对象) crosses blue, yellow and red', () 
   it('200,000 more (300,000.01) is red at once, by the settlement itself, with the webhook queued', async () => {
     const settlement = await spend(TARGET.psnNo, '200000.00');
     const { json } = await warningOf(TARGET.psnNo);
-    expect(json).toMatchObject({ level: 'red', amount: 30000001, feedback_due: '2026-06-15' });
+    expect(json).toMatchObject({ level: 'red', amount: '300000.01', feedback_due: '2026-06-15' });
     expect(json.history.at(-1)).toMatchObject({
       from_level: 'yellow',
       to_level: 'red',
-      amount: 30000001,
+      amount: '300000.01',
       cause: 'settlement',
       setl_id: settlement.setlId,
     });
@@ -263,13 +272,13 @@ describe('an ordinary insured person: only yellow and red, and back down when se
     await screenAll();
     expect((await warningOf(ORDINARY.psnNo)).json).toMatchObject({ level: 'yellow', population: '普通参保群众' });
     big = await spend(ORDINARY.psnNo, '250000.00');
-    expect((await warningOf(ORDINARY.psnNo)).json).toMatchObject({ level: 'red', amount: 35000001 });
+    expect((await warningOf(ORDINARY.psnNo)).json).toMatchObject({ level: 'red', amount: '350000.01' });
   });
 
   it('cancelling the 250,000 bill takes it back to yellow (100,000.01); cancelling the fen, to no level', async () => {
     await cancel(ORDINARY.psnNo, big);
     let { json } = await warningOf(ORDINARY.psnNo);
-    expect(json).toMatchObject({ level: 'yellow', amount: 10000001 });
+    expect(json).toMatchObject({ level: 'yellow', amount: '100000.01' });
     const { rows } = await world.pool.query<{ setl_id: string }>(
       "select setl_id from settlements where psn_no = $1 and kind = 'cancellation' and reverses = $2",
       [ORDINARY.psnNo, big.setlId],
@@ -277,7 +286,7 @@ describe('an ordinary insured person: only yellow and red, and back down when se
     expect(json.history.at(-1)).toMatchObject({
       from_level: 'red',
       to_level: 'yellow',
-      amount: 10000001,
+      amount: '100000.01',
       cause: 'cancellation',
       setl_id: rows[0]!.setl_id,
     });
@@ -286,7 +295,8 @@ describe('an ordinary insured person: only yellow and red, and back down when se
     expect((await warningOf(ORDINARY.psnNo)).json.level).toBe('yellow');
     await cancel(ORDINARY.psnNo, small);
     ({ json } = await warningOf(ORDINARY.psnNo));
-    expect(json).toMatchObject({ level: 'none', amount: 10000000 });
+    // 50,000 + 50,000: both cancelled bills (250,000 and 0.01) taken away again.
+    expect(json).toMatchObject({ level: 'none', amount: '100000.00' });
     const list = await clerk('GET', '/api/warnings');
     expect(list.json.items.map((w: { psn_no: string }) => w.psn_no)).not.toContain(ORDINARY.psnNo);
     // Back above the line later in the year: yellow again.
@@ -318,6 +328,10 @@ describe('routing and scope', () => {
       ).toEqual(expected);
       for (const item of json.items) expect(item.certno).toMatch(MASKED);
     }
+    // The second page of one: the second of the four, with the count of all.
+    const second = await clerk('GET', '/api/warnings?year=2026&page=2&size=1');
+    expect(second.json).toMatchObject({ total: 4, page: 2, items: [{ psn_no: DIANZI.psnNo, level: 'yellow' }] });
+    expect(second.json.items).toHaveLength(1);
   });
 
   it('a township sees its own people; civil affairs and another county see none', async () => {
@@ -347,6 +361,15 @@ describe('routing and scope', () => {
       300000.01,
     ]);
     expect(sheet.rowCount).toBe(3);
+    const download = await world.app.inject({
+      method: 'GET',
+      url: '/api/warnings?format=xlsx&year=2026',
+      headers: { authorization: `Bearer ${yanzhuangToken}` },
+    });
+    expect(download.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    expect(download.headers['content-disposition']).toBe(
+      `attachment; filename*=UTF-8''${encodeURIComponent('预警台账-2026.xlsx')}`,
+    );
   });
 });
 
@@ -412,6 +435,13 @@ describe('the webhook for red warnings: a receiver that fails or is down loses n
     const deliveries = await admin('GET', '/api/webhook-deliveries');
     const record = deliveries.json.items.find((d: { psn_no: string }) => d.psn_no === TARGET.psnNo);
     expect(record.delivered_at).not.toBeNull();
+    // Tried at the fixed clock (10:00 in China), 30 s later, and 90 s later, when it was delivered.
+    expect(record.attempts_made.map((a: { at: string }) => a.at)).toEqual([
+      '2026-06-15T10:00:00+08:00',
+      '2026-06-15T10:00:30+08:00',
+      '2026-06-15T10:01:30+08:00',
+    ]);
+    expect(record.delivered_at).toBe('2026-06-15T10:01:30+08:00');
     expect(record.attempts_made.map((a: { status_code: number | null }) => a.status_code)).toEqual([503, null, 200]);
     expect(record.attempts_made[1].error).toMatch(/fetch failed|ECONNREFUSED/);
     // Delivered once: nothing left to send.
@@ -485,7 +515,16 @@ describe("the scheduler: screening at each population's cadence, feedback at eac
       'red/烟庄街道',
       'yellow/烟庄街道',
     ]);
-    const red = batches.json.items[1] as { batch_id: string };
+    const red = batches.json.items[1] as { batch_id: number };
+    // Made by the red feedback run of 2026-06-15 at 02:00 UTC, 10:00 in China.
+    expect(red).toMatchObject({
+      level_name: '红码',
+      due_date: '2026-06-15',
+      warnings: 1,
+      new_warnings: 1,
+      at: '2026-06-15T10:00:00+08:00',
+    });
+    expect(red.batch_id).toBeTypeOf('number');
     expect((await civil('GET', `/api/warning-feedback/${red.batch_id}/xlsx`)).status).toBe(404);
     const file = await yanzhuang('GET', `/api/warning-feedback/${red.batch_id}/xlsx`);
     expect(file.status).toBe(200);
@@ -550,7 +589,13 @@ describe('follow-up: sent → visited → monitored → closed, each step by who
       await step(yanzhuang, TARGET.psnNo, 'visited', '家庭医生入户：术后康复中，家庭收入以务农为主'),
     ).toMatchObject({
       status: 201,
-      json: { from_status: 'sent', status: 'visited', status_name: '已入户走访', actor: 'yanzhuang' },
+      json: {
+        from_status: 'sent',
+        status: 'visited',
+        status_name: '已入户走访',
+        actor: 'yanzhuang',
+        at: '2026-06-15T10:00:00+08:00',
+      },
     });
     expect((await step(rural, TARGET.psnNo, 'monitored')).status).toBe(201);
     expect((await step(rural, TARGET.psnNo, 'closed', '')).status).toBe(409);

@@ -1,7 +1,18 @@
 /** Registration, admission and discharge: 2201/2202/2203 outpatient, 2401/2402/2404/2405 inpatient. */
 import { MED_TYPES } from '@sanbao/core';
 import { z } from 'zod';
-import { lockEncounter, nextId, requireCoverage, requireStatus } from '../../store.js';
+import {
+  correctAdmission,
+  insertEncounter,
+  lockEncounter,
+  markCancelled,
+  nextId,
+  recordDischarge,
+  recordVisitInfo,
+  requireStatus,
+  undoDischarge,
+} from '../../encounters/repository.js';
+import { requireCoverage } from '../../persons/repository.js';
 import {
   daysBefore,
   readInput,
@@ -47,23 +58,19 @@ async function openEncounter(
   await personByVoucher(context, fields.certType, fields.certNo, fields.psnNo);
   await requireCoverage(context.client, fields.psnNo, fields.begntime.slice(0, 10), fields.insutype);
   const mdtrtId = await nextId(context.client, 'mdtrt_seq', 'MD', context.today);
-  await context.client.query(
-    `insert into encounters (psn_no, mdtrt_id, fixmedins_code, med_type, insutype, begntime, status, dise_codg, chronic_scheme, ipt_otp_no, created_msgid, mdtrt_cert_type)
-     values ($1, $2, $3, $4, $5, $6::timestamp at time zone 'Asia/Shanghai', 'open', $7, $8, $9, $10, $11)`,
-    [
-      fields.psnNo,
-      mdtrtId,
-      context.institution.fixmedins_code,
-      fields.medType,
-      fields.insutype,
-      fields.begntime,
-      fields.diagnoses,
-      fields.chronicScheme ?? null,
-      fields.iptOtpNo ?? null,
-      context.envelope.msgid,
-      fields.certType,
-    ],
-  );
+  await insertEncounter(context.client, {
+    psnNo: fields.psnNo,
+    mdtrtId,
+    fixmedinsCode: context.institution.fixmedins_code,
+    medType: fields.medType,
+    insutype: fields.insutype,
+    begntime: fields.begntime,
+    diagnoses: fields.diagnoses,
+    chronicScheme: fields.chronicScheme ?? null,
+    iptOtpNo: fields.iptOtpNo ?? null,
+    msgid: context.envelope.msgid,
+    certType: fields.certType,
+  });
   return mdtrtId;
 }
 
@@ -113,10 +120,11 @@ export const visitInfo: Handler = async (context) => {
   requireStatus(encounter, ['open'], '上传就诊信息');
   if (MED_TYPES[info.med_type]?.encounter === 'inpatient')
     throw new Refusal('CODE_UNKNOWN', `门诊就诊不能使用住院医疗类别 ${info.med_type}`);
-  await context.client.query(
-    'update encounters set med_type = $3, dise_codg = $4, chronic_scheme = $5 where psn_no = $1 and mdtrt_id = $2',
-    [info.psn_no, info.mdtrt_id, info.med_type, diagnoses.map((d) => d.diag_code), info.chronic_scheme ?? null],
-  );
+  await recordVisitInfo(context.client, info.psn_no, info.mdtrt_id, {
+    medType: info.med_type,
+    diagnoses: diagnoses.map((d) => d.diag_code),
+    chronicScheme: info.chronic_scheme ?? null,
+  });
   return { psnNo: info.psn_no, output: {} };
 };
 
@@ -175,14 +183,12 @@ export const discharge: Handler = async (context) => {
   );
   if (!end.rows[0]?.ok) throw new Refusal('DATE_ORDER', `出院时间 ${info.endtime} 早于入院时间`);
   const codes = diagnoses.length > 0 ? diagnoses : encounter.dise_codg;
-  await context.client.query(
-    "update encounters set status = 'discharged', endtime = $3::timestamp at time zone 'Asia/Shanghai', dise_codg = $4 where psn_no = $1 and mdtrt_id = $2",
-    [
-      info.psn_no,
-      info.mdtrt_id,
-      info.endtime,
-      info.dise_codg && !codes.includes(info.dise_codg) ? [info.dise_codg, ...codes] : codes,
-    ],
+  await recordDischarge(
+    context.client,
+    info.psn_no,
+    info.mdtrt_id,
+    info.endtime,
+    info.dise_codg && !codes.includes(info.dise_codg) ? [info.dise_codg, ...codes] : codes,
   );
   return { psnNo: info.psn_no, output: {} };
 };
@@ -205,10 +211,7 @@ export async function withdrawEncounter(
   const encounter = await lockEncounter(context.client, context.institution, psnNo, mdtrtId);
   requireStatus(encounter, ['open'], action);
   await refuseIfSettled(context, psnNo, mdtrtId, action);
-  await context.client.query("update encounters set status = 'cancelled' where psn_no = $1 and mdtrt_id = $2", [
-    psnNo,
-    mdtrtId,
-  ]);
+  await markCancelled(context.client, psnNo, mdtrtId);
   return { psnNo, output: {} };
 }
 
@@ -226,10 +229,7 @@ export const cancelDischarge: Handler = async (context) => {
   const data = readInput(context, 'data', z.looseObject({ mdtrt_id: code(30), psn_no: code(30) }));
   const encounter = await lockEncounter(context.client, context.institution, data.psn_no, data.mdtrt_id);
   requireStatus(encounter, ['discharged'], '撤销出院');
-  await context.client.query(
-    "update encounters set status = 'open', endtime = null where psn_no = $1 and mdtrt_id = $2",
-    [data.psn_no, data.mdtrt_id],
-  );
+  await undoDischarge(context.client, data.psn_no, data.mdtrt_id);
   return { psnNo: data.psn_no, output: {} };
 };
 
@@ -267,24 +267,14 @@ export const changeAdmission: Handler = async (context) => {
   // An empty or missing diseinfo keeps the diagnoses (clients send [] when nothing changed).
   const codes = diagnoses.length > 0 ? diagnoses : encounter.dise_codg;
   const main = info.dscg_maindiag_code;
-  const { rows } = await context.client.query<{ ordered: boolean }>(
-    `update encounters set
-        begntime = coalesce($3::timestamp at time zone 'Asia/Shanghai', begntime),
-        endtime = coalesce($4::timestamp at time zone 'Asia/Shanghai', endtime),
-        med_type = coalesce($5, med_type), ipt_otp_no = coalesce($6, ipt_otp_no), dise_codg = $7
-      where psn_no = $1 and mdtrt_id = $2
-      returning endtime is null or endtime >= begntime as ordered`,
-    [
-      info.psn_no,
-      info.mdtrt_id,
-      info.begntime ?? null,
-      info.endtime ?? null,
-      info.med_type ?? null,
-      info.ipt_no ?? null,
-      main && !codes.includes(main) ? [main, ...codes] : codes,
-    ],
-  );
+  const ordered = await correctAdmission(context.client, info.psn_no, info.mdtrt_id, {
+    begntime: info.begntime ?? null,
+    endtime: info.endtime ?? null,
+    medType: info.med_type ?? null,
+    iptNo: info.ipt_no ?? null,
+    diagnoses: main && !codes.includes(main) ? [main, ...codes] : codes,
+  });
   // Checked on the row as changed (either time may have moved); the refusal rolls the change back.
-  if (!rows[0]?.ordered) throw new Refusal('DATE_ORDER', '出院时间早于入院时间');
+  if (!ordered) throw new Refusal('DATE_ORDER', '出院时间早于入院时间');
   return { psnNo: info.psn_no, output: {} };
 };

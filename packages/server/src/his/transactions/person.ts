@@ -1,7 +1,8 @@
 /** 9001 签到 and 1101 人员信息获取. */
 import { activeCategories, CATEGORY_NAMES } from '@sanbao/core';
 import { z } from 'zod';
-import { categoriesOf, findPerson, nextId } from '../../store.js';
+import { nextId } from '../../encounters/repository.js';
+import { categoriesOf, enrollmentsOf, findPerson } from '../../persons/repository.js';
 import { readInput, type Handler } from '../context.js';
 import { personByVoucher } from '../vouchers.js';
 import { Refusal } from '../../refusal.js';
@@ -43,12 +44,7 @@ export const personInfo: Handler = async (context) => {
   const { psnNo } = await personByVoucher(context, query.mdtrt_cert_type, certNo);
   const person = await findPerson(context.client, psnNo);
   if (query.psn_name && query.psn_name !== person.psn_name) throw new Refusal('PERSON_NOT_FOUND', '姓名与证件号码不符');
-  const enrollments = await context.client.query<{
-    year: number;
-    insutype: string;
-    begin_date: string;
-    end_date: string;
-  }>('select year, insutype, begin_date, end_date from enrollments where psn_no = $1 order by year desc', [psnNo]);
+  const enrollments = await enrollmentsOf(context.client, psnNo);
   const spells = await categoriesOf(context.client, psnNo);
   const active = new Set(activeCategories(spells, context.today));
   const age = ageOn(person.brdy, context.today);
@@ -65,7 +61,7 @@ export const personInfo: Handler = async (context) => {
         brdy: person.brdy,
         age,
       },
-      insuinfo: enrollments.rows.map((row) => {
+      insuinfo: enrollments.map((row) => {
         const insured = row.begin_date <= context.today && context.today <= row.end_date;
         return {
           balc: 0,

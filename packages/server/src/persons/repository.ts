@@ -1,16 +1,12 @@
-/** The SQL the HIS transactions and the settlement service share. */
+/**
+ * The persons register as the HIS and settlement paths read and write it: the person (their ID number sealed, opened
+ * only for the replies that carry it), how a voucher or an ID number finds them, their categories and their
+ * enrollments. The SQL of these tables for those paths is here and nowhere else.
+ */
 import type { CategoryCode, CategorySpell } from '@sanbao/core';
-import type { PoolClient } from './db/pool.js';
-import { Refusal } from './refusal.js';
-import { identityKey, openCertno } from './security/identity.js';
-
-/** A designated institution (定点医药机构) as the register holds it; its level decides its ratios. */
-export interface Institution {
-  fixmedins_code: string;
-  name: string;
-  level: 'township' | 'county' | 'city' | 'province';
-  admdvs: string;
-}
+import type { PoolClient } from '../db/pool.js';
+import { Refusal } from '../refusal.js';
+import { certnoIndex, identityKey, openCertno } from '../security/identity.js';
 
 export interface PersonRow {
   psn_no: string;
@@ -25,23 +21,6 @@ export interface PersonRow {
   policy_id: string;
 }
 
-export interface EncounterRow {
-  psn_no: string;
-  mdtrt_id: string;
-  fixmedins_code: string;
-  med_type: string;
-  insutype: string;
-  begntime: Date;
-  endtime: Date | null;
-  status: 'open' | 'discharged' | 'settled' | 'cancelled';
-  dise_codg: string[];
-  chronic_scheme: string | null;
-  referral: string | null;
-  ipt_otp_no: string | null;
-  /** The voucher type presented when the visit or stay was opened (null before it was recorded). */
-  mdtrt_cert_type: string | null;
-}
-
 /** The person with their region's policy (and their ID number, opened), or undefined. */
 export async function personById(client: PoolClient, psnNo: string): Promise<PersonRow | undefined> {
   const { rows } = await client.query<Omit<PersonRow, 'certno'> & { certno_sm4: string }>(
@@ -53,6 +32,40 @@ export async function personById(client: PoolClient, psnNo: string): Promise<Per
   if (!row) return undefined;
   const { certno_sm4: sealed, ...person } = row;
   return { ...person, certno: openCertno(sealed) };
+}
+
+export async function findPerson(client: PoolClient, psnNo: string): Promise<PersonRow> {
+  const person = await personById(client, psnNo);
+  if (!person) throw new Refusal('PERSON_NOT_FOUND', `查无人员编号 ${psnNo}`);
+  return person;
+}
+
+/** Who a person is to the HIS: their number and their region (the region decides who may serve them). */
+export interface PersonRegion {
+  psn_no: string;
+  admdvs: string;
+}
+
+/** The person an ID number names, looked up by its index (the number itself is never stored in clear). */
+export async function personByIdNumber(client: PoolClient, certno: string): Promise<PersonRegion | undefined> {
+  const { rows } = await client.query<PersonRegion>('select psn_no, admdvs from persons where certno_index = $1', [
+    certnoIndex(certno),
+  ]);
+  return rows[0];
+}
+
+/** The person an electronic voucher names while it is valid, by the voucher's digest. */
+export async function personByVoucherDigest(
+  client: PoolClient,
+  digest: string,
+  now: Date,
+): Promise<PersonRegion | undefined> {
+  const { rows } = await client.query<PersonRegion>(
+    `select p.psn_no, p.admdvs from vouchers v join persons p using (psn_no)
+        where v.token_sm3 = $1 and v.expires_at > $2`,
+    [digest, now],
+  );
+  return rows[0];
 }
 
 /** A person to register: gender and birth date default to those the ID number gives. */
@@ -102,18 +115,29 @@ export async function insertPersons(
   return rows.map((row) => row.psn_no);
 }
 
-export async function findPerson(client: PoolClient, psnNo: string): Promise<PersonRow> {
-  const person = await personById(client, psnNo);
-  if (!person) throw new Refusal('PERSON_NOT_FOUND', `查无人员编号 ${psnNo}`);
-  return person;
-}
-
 export async function categoriesOf(client: PoolClient, psnNo: string): Promise<CategorySpell[]> {
   const { rows } = await client.query<{ code: CategoryCode; begin_date: string; end_date: string | null }>(
     'select code, begin_date, end_date from person_categories where psn_no = $1 order by begin_date, spell_id',
     [psnNo],
   );
   return rows.map((row) => ({ code: row.code, begin: row.begin_date, end: row.end_date }));
+}
+
+/** Gives the person a category spell certified by `sourceDept`; returns the new spell's id. */
+export async function addCategorySpell(
+  client: PoolClient,
+  psnNo: string,
+  spell: CategorySpell,
+  sourceDept: string,
+): Promise<number> {
+  const { rows } = await client.query<{ spell_id: number }>(
+    `insert into person_categories (psn_no, code, begin_date, end_date, source_dept) values ($1, $2, $3, $4, $5)
+     returning spell_id`,
+    [psnNo, spell.code, spell.begin, spell.end, sourceDept],
+  );
+  const spellId = rows[0]?.spell_id;
+  if (spellId === undefined) throw new Error('category spell not returned');
+  return spellId;
 }
 
 /** Refuses unless the person is insured (an enrollment of the year covers the date). */
@@ -130,43 +154,18 @@ export async function requireCoverage(
   if (!rowCount) throw new Refusal('NOT_INSURED', `人员 ${psnNo} 在 ${date} 未参加险种 ${insutype}`);
 }
 
-/**
- * The encounter, locked, and checked to belong to the calling institution. Locks are taken in one order everywhere:
- * the encounter, then the person-year.
- */
-export async function lockEncounter(
-  client: PoolClient,
-  institution: Institution,
-  psnNo: string,
-  mdtrtId: string,
-): Promise<EncounterRow> {
-  const { rows } = await client.query<EncounterRow>(
-    `select psn_no, mdtrt_id, fixmedins_code, med_type, insutype, begntime, endtime, status, dise_codg, chronic_scheme, referral, ipt_otp_no, mdtrt_cert_type
-       from encounters where psn_no = $1 and mdtrt_id = $2 for update`,
-    [psnNo, mdtrtId],
+export interface EnrollmentRow {
+  year: number;
+  insutype: string;
+  begin_date: string;
+  end_date: string;
+}
+
+/** The person's enrollments, the latest year first. */
+export async function enrollmentsOf(client: PoolClient, psnNo: string): Promise<EnrollmentRow[]> {
+  const { rows } = await client.query<EnrollmentRow>(
+    'select year, insutype, begin_date, end_date from enrollments where psn_no = $1 order by year desc',
+    [psnNo],
   );
-  const encounter = rows[0];
-  if (!encounter) throw new Refusal('ENCOUNTER_NOT_FOUND', `人员 ${psnNo} 没有就诊ID ${mdtrtId}`);
-  if (encounter.fixmedins_code !== institution.fixmedins_code) {
-    throw new Refusal('FORBIDDEN', `就诊 ${mdtrtId} 属于其他定点医药机构`);
-  }
-  return encounter;
-}
-
-export function requireStatus(encounter: EncounterRow, allowed: EncounterRow['status'][], action: string): void {
-  if (!allowed.includes(encounter.status)) {
-    const names = { open: '就诊中', discharged: '已出院', settled: '已结算', cancelled: '已撤销' } as const;
-    throw new Refusal('STATE', `就诊 ${encounter.mdtrt_id} ${names[encounter.status]}，不能${action}`);
-  }
-}
-
-/** Sortable identifiers: prefix + yyyyMMdd (China) + a database sequence. */
-export async function nextId(
-  client: PoolClient,
-  sequence: 'mdtrt_seq' | 'setl_seq' | 'refmsg_seq' | 'sign_seq',
-  prefix: string,
-  today: string,
-): Promise<string> {
-  const { rows } = await client.query<{ n: number }>(`select nextval('${sequence}') as n`);
-  return `${prefix}${today.replaceAll('-', '')}${String(rows[0]?.n ?? 0).padStart(10, '0')}`;
+  return rows;
 }

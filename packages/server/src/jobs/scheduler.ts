@@ -1,17 +1,17 @@
 /**
- * The scheduler: screening at each population's cadence and feedback at each level's, as the policies of the
- * regions say, in PostgreSQL. A run is claimed by inserting (job, due date) into job_runs, so each happens once
+ * The scheduler: the warning screening at each population's cadence and the feedback at each level's, as the policies
+ * of the regions say, in PostgreSQL. A run is claimed by inserting (job, due date) into job_runs, so each happens once
  * however many instances tick; a scheduler that was down catches up on the latest date it missed. Levels fed back
- * at once are looked at on every tick.
+ * at once are looked at on every tick. The scheduler knows the jobs and when they are due; what a job does is its
+ * room's (warnings/screening.ts, warnings/feedback.ts).
  */
 import { dueOnOrBefore, type Cadence, type WarningRules } from '@sanbao/core';
 import { groupBy } from '../collections.js';
 import type { Pool } from '../db/pool.js';
 import { chinaDate } from '../time.js';
 import type { PolicyRegistry } from '../policies.js';
-import { feedBack, type FedLevel } from './feedback.js';
-import { screen } from './screening.js';
-import { dispatchWebhooks } from './webhooks.js';
+import { feedBack, type FedLevel } from '../warnings/feedback.js';
+import { screen } from '../warnings/screening.js';
 
 export interface JobReport {
   job: string;
@@ -88,54 +88,4 @@ export async function runDueJobs(pool: Pool, policies: PolicyRegistry, now: Date
     }
   }
   return reports;
-}
-
-/** A run's summary for the log, without the per-township table. */
-function describe(summary: unknown): string {
-  return JSON.stringify(summary, (key, value: unknown) => (key === 'townships' ? undefined : value));
-}
-
-export interface BackgroundWork {
-  stop(): Promise<void>;
-}
-
-/** In `npm start`: the scheduler every minute, the webhook outbox every few seconds. Errors are logged, not fatal. */
-export function startBackgroundWork(
-  pool: Pool,
-  policies: PolicyRegistry,
-  intervals: { jobsMs: number; webhooksMs: number },
-  log: (line: string) => void,
-): BackgroundWork {
-  const inFlight = new Set<Promise<void>>();
-  const loop = (everyMs: number, name: string, work: () => Promise<unknown>): NodeJS.Timeout => {
-    let busy = false;
-    const tick = (): void => {
-      if (busy) return;
-      busy = true;
-      const run = work().then(
-        () => undefined,
-        (error: unknown) => log(`${name}失败：${error instanceof Error ? error.message : String(error)}`),
-      );
-      inFlight.add(run);
-      void run.finally(() => {
-        busy = false;
-        inFlight.delete(run);
-      });
-    };
-    setImmediate(tick);
-    return setInterval(tick, everyMs);
-  };
-  const timers = [
-    loop(intervals.jobsMs, '预警筛查与反馈', async () => {
-      for (const report of await runDueJobs(pool, policies, new Date()))
-        log(`已完成 ${report.job}（${report.dueDate}）：${describe(report.summary)}`);
-    }),
-    loop(intervals.webhooksMs, '红码推送', () => dispatchWebhooks(pool, { now: new Date() })),
-  ];
-  return {
-    stop: async () => {
-      for (const timer of timers) clearInterval(timer);
-      await Promise.all(inFlight);
-    },
-  };
 }
