@@ -60,6 +60,8 @@ export {
   fundTotals,
   toSetldetail,
   toSetlinfo,
+  citedSource,
+  shownFigures,
   traceToJson,
   type FundTotal,
   type NationalSetldetail,

@@ -2,7 +2,7 @@
 import { FUND_PAY_TYPES, LAYER_NAMES, type Layer } from '../codes.js';
 import { formatRatio, toYuanNumber, type Fen } from '../money.js';
 import { describeStep, formatBands, processInfo } from './explain.js';
-import type { Settlement, TraceStep } from './types.js';
+import type { Settlement, TraceParam, TraceStep } from './types.js';
 
 export interface NationalSetlinfo {
   med_type: string;
@@ -136,6 +136,24 @@ export interface TraceJson {
   text: string[];
 }
 
+/** A parameter's source as answers give it, or null for a value derived in its step. */
+export function citedSource(p: TraceParam): TraceJson['params'][number]['source'] {
+  return p.source
+    ? {
+        cite: p.source.cite,
+        confidence: p.source.confidence,
+        from: p.source.from,
+        file: p.source.file,
+        line: p.source.line,
+      }
+    : null;
+}
+
+/** A step's figures that are amounts (fen): a negative one is a marker (limitLeft −1: no limit), not shown. */
+export function shownFigures(step: TraceStep): [string, number][] {
+  return Object.entries(step.figures).filter(([, value]) => value >= 0);
+}
+
 /** The trace for JSON output: amounts in yuan, ratios as "85%", every parameter with its source. */
 export function traceToJson(trace: readonly TraceStep[]): TraceJson[] {
   return trace.map((step) => ({
@@ -154,21 +172,9 @@ export function traceToJson(trace: readonly TraceStep[]): TraceJson[] {
               : p.unit === 'bp'
                 ? formatRatio(p.value)
                 : p.value,
-      source: p.source
-        ? {
-            cite: p.source.cite,
-            confidence: p.source.confidence,
-            from: p.source.from,
-            file: p.source.file,
-            line: p.source.line,
-          }
-        : null,
+      source: citedSource(p),
     })),
-    figures: Object.fromEntries(
-      Object.entries(step.figures)
-        .filter(([, value]) => value >= 0)
-        .map(([name, value]) => [name, toYuanNumber(value)]),
-    ),
+    figures: Object.fromEntries(shownFigures(step).map(([name, value]) => [name, toYuanNumber(value)])),
     paid: toYuanNumber(step.paid),
     text: describeStep(step),
   }));

@@ -185,6 +185,10 @@ describe('an application approved end to end', () => {
       status: 403,
       json: { code: 'FORBIDDEN', message: expect.stringContaining('登记申请的经办人员不能审核') },
     });
+    // Refused as who they are, whatever they send: a malformed decision from the operator is 403, not 400.
+    expect(
+      await clerk('POST', `/api/assistance-applications/${applicationId}/decision`, { decision: 'maybe', extra: 1 }),
+    ).toMatchObject({ status: 403, json: { code: 'FORBIDDEN' } });
     const again = await clerk('POST', '/api/assistance-applications', { psn_no: APPLICANT.psnNo });
     expect(again).toMatchObject({ status: 409, json: { code: 'APPLICATION_EXISTS' } });
   });

@@ -171,6 +171,13 @@ describe('region scope and masked ID numbers', () => {
     expect(fen(parts['hifp_pay']) + fen(parts['hifmi_pay']) + fen(parts['maf_pay']) + fen(parts['oth_pay'])).toBe(
       fen(parts['fund_pay_sumamt']),
     );
+    // A filter narrows the user's scope, never widens it: another county's user naming this county sees nothing.
+    expect((await api('GET', '/api/settlements?admdvs=341602', tokens['guoyang'])).json).toMatchObject({
+      total: 0,
+      items: [],
+    });
+    expect((await api('GET', '/api/settlements?admdvs=341602', tokens['viewer'])).json.total).toBe(1);
+    expect((await api('GET', '/api/settlements?admdvs=341621', tokens['viewer'])).json.total).toBe(0);
     expect((await api('GET', '/api/settlements?psn_no=P001', tokens['guoyang'])).json).toMatchObject({
       total: 0,
       sums: { medfee_sumamt: '0.00' },

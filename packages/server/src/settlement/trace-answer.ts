@@ -3,7 +3,7 @@
  * rule, each parameter with its value (amounts in yuan, ratios as four-place decimals) and source document, the
  * figures and what the step paid in yuan text, and the Chinese explanation.
  */
-import { describeStep, formatBands, type TraceParam, type TraceStep } from '@sanbao/core';
+import { citedSource, describeStep, formatBands, shownFigures, type TraceParam, type TraceStep } from '@sanbao/core';
 import { z } from 'zod';
 import { ratio, Yuan, yuan } from '../console/units.js';
 
@@ -50,22 +50,9 @@ export function traceAnswer(trace: readonly TraceStep[]): z.input<typeof TraceSt
       path: p.path,
       unit: p.unit,
       value: paramValue(p),
-      source: p.source
-        ? {
-            cite: p.source.cite,
-            confidence: p.source.confidence,
-            from: p.source.from,
-            file: p.source.file,
-            line: p.source.line,
-          }
-        : null,
+      source: citedSource(p),
     })),
-    // A negative figure is not an amount (limitLeft −1 means no limit): left out, as in a settlement's trace.
-    figures: Object.fromEntries(
-      Object.entries(step.figures)
-        .filter(([, value]) => value >= 0)
-        .map(([name, value]) => [name, yuan(value)]),
-    ),
+    figures: Object.fromEntries(shownFigures(step).map(([name, value]) => [name, yuan(value)])),
     paid: yuan(step.paid),
     text: describeStep(step),
   }));
