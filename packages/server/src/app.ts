@@ -15,7 +15,9 @@ import { errorReply } from './his/protocol.js';
 import type { PolicyRegistry } from './policies.js';
 import { registerWarningRoutes } from './warnings/routes.js';
 import { registerApplicationRoutes } from './applications/routes.js';
+import { registerDashboardRoutes } from './dashboard/routes.js';
 import { maskIdNumbers } from './security/identity.js';
+import { registerWebConsole } from './console/web.js';
 
 export interface AppOptions {
   pool: Pool;
@@ -25,6 +27,8 @@ export interface AppOptions {
   /** Where the log goes (standard output unless given). */
   logStream?: NodeJS.WritableStream;
   clock?: () => Date;
+  /** The built console (packages/web/dist) served at `/`; without it `/` says the console is not built. */
+  webDir?: string;
 }
 
 const envelopeDoc = {
@@ -213,5 +217,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerEnrollmentRoutes(app, options.pool, options.policies, clock);
   registerWarningRoutes(app, options.pool, options.policies, clock);
   registerApplicationRoutes(app, options.pool, options.policies, clock);
+  registerDashboardRoutes(app, options.pool, clock);
+  await registerWebConsole(app, options.webDir);
   return app;
 }

@@ -8,6 +8,8 @@ export interface Config {
   /** An external PostgreSQL; without it the platform starts its own under dataDir. */
   databaseUrl: string | undefined;
   dataDir: string;
+  /** The built staff console served at `/`. */
+  webDir: string;
   embeddedPort: number;
   /**
    * Load the demo city (and its well-known credentials) into an empty database: only when asked for, with `--demo`
@@ -33,6 +35,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
     host: env['HOST'] ?? '127.0.0.1',
     databaseUrl: env['DATABASE_URL'] || undefined,
     dataDir: resolve(env['SANBAO_DATA_DIR'] ?? resolve(REPO, '.sanbao')),
+    webDir: resolve(env['SANBAO_WEB_DIR'] ?? resolve(REPO, 'packages/web/dist')),
     embeddedPort: Number(env['SANBAO_PG_PORT'] ?? 54329),
     demo: argv.includes('--demo') ? env['SANBAO_DEMO'] !== '0' : env['SANBAO_DEMO'] === '1',
     demoPersons: Number(env['SANBAO_DEMO_PERSONS'] ?? 30000),

@@ -65,7 +65,13 @@ export async function startPlatform(config: Config, log: (line: string) => void)
       );
     }
   }
-  const app = await buildApp({ pool, policies, bodyLimit: config.bodyLimit, logLevel: config.logLevel });
+  const app = await buildApp({
+    pool,
+    policies,
+    bodyLimit: config.bodyLimit,
+    logLevel: config.logLevel,
+    webDir: config.webDir,
+  });
   const address = await app.listen({ port: config.port, host: config.host });
   const background = startBackgroundWork(
     pool,
@@ -76,7 +82,7 @@ export async function startPlatform(config: Config, log: (line: string) => void)
   // Restarts the platform's own PostgreSQL if it dies.
   const supervisor = embedded && superviseEmbeddedPostgres(embedded, log);
   log(
-    `平台已启动：${address}  HIS 接口 ${address}/fsi/api/rsfComIfsService/callService  接口文档 ${address}/docs  健康检查 ${address}/healthz`,
+    `平台已启动：控制台 ${address}/  HIS 接口 ${address}/fsi/api/rsfComIfsService/callService  接口文档 ${address}/docs  健康检查 ${address}/healthz`,
   );
   return {
     url: address,

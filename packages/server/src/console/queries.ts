@@ -33,6 +33,24 @@ export async function regionWithin(pool: Pool, scope: string | null, region: str
   return (rowCount ?? 0) > 0;
 }
 
+/** The regions in a scope (null: all), the upper ones first. */
+export async function regionsIn(
+  pool: Pool,
+  scope: string | null,
+): Promise<{ admdvs: string; name: string; parent: string | null }[]> {
+  const { rows } = await pool.query<{ admdvs: string; name: string; parent: string | null }>(
+    `select admdvs, name, parent from regions r where ${inScope('r.admdvs', 1)} order by parent nulls first, admdvs`,
+    [scope],
+  );
+  return rows;
+}
+
+/** A region's name (null when no such region). */
+export async function regionName(pool: Pool, admdvs: string): Promise<string | null> {
+  const { rows } = await pool.query<{ name: string }>('select name from regions where admdvs = $1', [admdvs]);
+  return rows[0]?.name ?? null;
+}
+
 export async function usernameTaken(pool: Pool, username: string): Promise<boolean> {
   const { rowCount } = await pool.query('select 1 from users where username = $1', [username]);
   return (rowCount ?? 0) > 0;

@@ -2,7 +2,7 @@
  * The console's account routes: log in and out, one's own user and password, the users an administrator manages,
  * and the institutions of one's region. Persons and settlements have their rooms (persons/, settlement/).
  */
-import { DEPARTMENT_CODES } from '@sanbao/core';
+import { DEPARTMENT_CODES, DEPARTMENTS, type Department } from '@sanbao/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Pool } from '../db/pool.js';
@@ -20,7 +20,7 @@ import {
 } from './auth.js';
 import { ApiError } from './errors.js';
 import { declareRoute } from './kit.js';
-import { institutionsIn, managedUser, regionWithin, usernameTaken } from './queries.js';
+import { institutionsIn, managedUser, regionName, regionsIn, regionWithin, usernameTaken } from './queries.js';
 import { chinaTime, ChinaTime } from './units.js';
 
 const tag = '登录与用户';
@@ -38,15 +38,19 @@ const UserAnswer = z.object({
   scope_admdvs: z.string().nullable().describe('管辖区划（空为不限）'),
   township: z.string().nullable().describe('乡镇（街道）用户所属乡镇'),
   department: z.string().nullable().describe('部门用户所属部门'),
+  department_name: z.string().nullable().describe('部门名称'),
+  scope_name: z.string().describe('管辖区划名称（全市为「全部区划」）'),
 });
 const Message = z.object({ message: z.string().describe('中文提示') });
 
-function present(user: User): z.input<typeof UserAnswer> {
+async function present(pool: Pool, user: User): Promise<z.input<typeof UserAnswer>> {
   return {
     ...user,
     role_name: ROLE_NAMES[user.role],
     township: user.township ?? null,
     department: user.department ?? null,
+    department_name: user.department ? (DEPARTMENTS[user.department as Department]?.name ?? user.department) : null,
+    scope_name: user.scope_admdvs ? ((await regionName(pool, user.scope_admdvs)) ?? user.scope_admdvs) : '全部区划',
   };
 }
 
@@ -74,7 +78,11 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
     }),
     handler: async ({ body, request }) => {
       const session = await login(pool, body.username, body.password, request.ip);
-      return { token: session.token, expires_at: chinaTime(session.expiresAt), user: present(session.user) };
+      return {
+        token: session.token,
+        expires_at: chinaTime(session.expiresAt),
+        user: await present(pool, session.user),
+      };
     },
   });
 
@@ -99,7 +107,7 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
     summary: '当前用户',
     access: 'signed_in',
     response: UserAnswer,
-    handler: ({ me }) => Promise.resolve(present(me)),
+    handler: ({ me }) => present(pool, me),
   });
 
   declareRoute(app, pool, {
@@ -120,6 +128,24 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
       await audit('user.password', { username: me.username });
       return { message: '密码已修改，其他登录已失效' };
     },
+  });
+
+  declareRoute(app, pool, {
+    method: 'GET',
+    url: '/api/regions',
+    tag: '区划',
+    summary: '医保区划（管辖范围内，含上下级关系）',
+    access: 'signed_in',
+    response: z.object({
+      items: z.array(
+        z.object({
+          admdvs: z.string().describe('区划代码'),
+          name: z.string().describe('区划名称'),
+          parent: z.string().nullable().describe('上级区划'),
+        }),
+      ),
+    }),
+    handler: async ({ me }) => ({ items: await regionsIn(pool, me.scope_admdvs) }),
   });
 
   declareRoute(app, pool, {
@@ -165,7 +191,7 @@ export function registerConsoleRoutes(app: FastifyInstance, pool: Pool): void {
       })
       .strict(),
     status: 201,
-    response: UserAnswer.omit({ display_name: true }),
+    response: UserAnswer.omit({ display_name: true, department_name: true, scope_name: true }),
     handler: async ({ me, body, audit }) => {
       requireUserManager(me);
       requireStrongPassword(body.password, body);

@@ -37,6 +37,7 @@ beforeAll(async () => {
     host: '127.0.0.1',
     databaseUrl: undefined,
     dataDir: folder,
+    webDir: folder,
     embeddedPort: await freePort(),
     demo: false,
     demoPersons: 0,

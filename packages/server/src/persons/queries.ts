@@ -2,10 +2,10 @@
  * The console's reads and writes of persons and their category spells, within a user's scope. ID numbers are found
  * through their keyed index and stored sealed; answers carry them masked.
  */
-import type { CategoryCode, Department } from '@sanbao/core';
+import type { CategoryCode, Department, WarningLevel, WarningStatus } from '@sanbao/core';
 import type { User } from '../console/auth.js';
 import { ApiError } from '../console/errors.js';
-import { personInScope, personScopeValues } from '../console/scope.js';
+import { personInScope, personScopeValues, warningInScope, warningScopeValues } from '../console/scope.js';
 import { inTransaction, type Pool } from '../db/pool.js';
 import { certnoIndex, sealCertno } from '../security/identity.js';
 
@@ -47,7 +47,7 @@ export async function searchPersons(
 }
 
 export interface PersonDetailRows {
-  person: Omit<PersonListRow, 'categories'> & { supplementary: boolean };
+  person: Omit<PersonListRow, 'categories'> & { supplementary: boolean; admdvs_name: string };
   categories: {
     spell_id: number;
     code: CategoryCode;
@@ -71,6 +71,10 @@ export interface PersonDetailRows {
     fund_paid: number;
     settlements: number;
     ytd: { admissions?: number; medfee?: number } | null;
+    /** fen: the year's settlements of every kind summed, so net of cancellations and with top-ups. */
+    hifp_pay: number;
+    hifmi_pay: number;
+    maf_pay: number;
   }[];
   settlements: {
     setl_id: string;
@@ -79,6 +83,7 @@ export interface PersonDetailRows {
     reversed_by: string | null;
     mdtrt_id: string;
     fixmedins_code: string;
+    fixmedins_name: string;
     setl_time: Date;
     med_type: string;
     category: string;
@@ -90,18 +95,41 @@ export interface PersonDetailRows {
     fund_pay_sumamt: number;
     psn_part_amt: number;
   }[];
+  /** The warnings the user would see in the ledger (their region, township and department), every year. */
+  warnings: {
+    year: number;
+    level: WarningLevel;
+    /** fen. */
+    amount: number;
+    department: string;
+    status: WarningStatus;
+    raised_at: Date;
+  }[];
+  applications: {
+    application_id: number;
+    year: number;
+    status: 'pending' | 'approved' | 'refused';
+    applied_at: Date;
+    decided_at: Date | null;
+    /** fen; an approval's top-ups in all. */
+    top_up: number | null;
+  }[];
 }
 
-/** One person in the user's scope with categories, enrollments, years and the latest 100 settlements; or nothing. */
+/**
+ * One person in the user's scope with categories, enrollments, years (with each fund's net payments), the latest 100
+ * settlements, the warnings in the user's scope and the assistance applications; or nothing.
+ */
 export async function personDetail(pool: Pool, me: User, psnNo: string): Promise<PersonDetailRows | undefined> {
   const found = await pool.query<PersonDetailRows['person']>(
-    `select psn_no, psn_name, certno_sm4 as certno, gend, brdy, admdvs, township, supplementary
-       from persons p where p.psn_no = $3 and ${personInScope(1)}`,
+    `select p.psn_no, p.psn_name, p.certno_sm4 as certno, p.gend, p.brdy, p.admdvs, r.name as admdvs_name, p.township,
+            p.supplementary
+       from persons p join regions r on r.admdvs = p.admdvs where p.psn_no = $3 and ${personInScope(1)}`,
     [...personScopeValues(me), psnNo],
   );
   const person = found.rows[0];
   if (!person) return undefined;
-  const [categories, enrollments, years, settlements] = await Promise.all([
+  const [categories, enrollments, years, settlements, warnings, applications] = await Promise.all([
     pool.query<PersonDetailRows['categories'][number]>(
       'select spell_id, code, begin_date, end_date, source_dept from person_categories where psn_no = $1 order by begin_date, spell_id',
       [psnNo],
@@ -110,14 +138,34 @@ export async function personDetail(pool: Pool, me: User, psnNo: string): Promise
       'select year, insutype, begin_date, end_date, contribution, subsidy, subsidy_category from enrollments where psn_no = $1 order by year desc',
       [psnNo],
     ),
+    // A cancellation carries its settlement's amounts negated, so the plain sum over every kind is the net payment.
     pool.query<PersonDetailRows['years'][number]>(
-      'select year, personal_burden, in_scope_burden, fund_paid, settlements, ytd from person_years where psn_no = $1 order by year desc',
+      `select y.year, y.personal_burden, y.in_scope_burden, y.fund_paid, y.settlements, y.ytd,
+              coalesce(s.hifp_pay, 0) as hifp_pay, coalesce(s.hifmi_pay, 0) as hifmi_pay, coalesce(s.maf_pay, 0) as maf_pay
+         from person_years y
+         left join (select year, sum(hifp_pay)::bigint as hifp_pay, sum(hifmi_pay)::bigint as hifmi_pay,
+                           sum(maf_pay)::bigint as maf_pay
+                      from settlements where psn_no = $1 group by year) s on s.year = y.year
+        where y.psn_no = $1 order by y.year desc`,
       [psnNo],
     ),
     pool.query<PersonDetailRows['settlements'][number]>(
-      `select setl_id, kind, reverses, reversed_by, mdtrt_id, fixmedins_code, setl_time, med_type, category, medfee_sumamt,
-              hifp_pay, hifmi_pay, maf_pay, oth_pay, fund_pay_sumamt, psn_part_amt
-         from settlements where psn_no = $1 order by setl_id desc limit 100`,
+      `select s.setl_id, s.kind, s.reverses, s.reversed_by, s.mdtrt_id, s.fixmedins_code, i.name as fixmedins_name,
+              s.setl_time, s.med_type, s.category, s.medfee_sumamt, s.hifp_pay, s.hifmi_pay, s.maf_pay, s.oth_pay,
+              s.fund_pay_sumamt, s.psn_part_amt
+         from settlements s join institutions i on i.fixmedins_code = s.fixmedins_code
+        where s.psn_no = $1 order by s.setl_id desc limit 100`,
+      [psnNo],
+    ),
+    // The ledger's own scope (console/scope.ts): a township or department user sees only their warnings here too.
+    pool.query<PersonDetailRows['warnings'][number]>(
+      `select w.year, w.level, w.amount, w.department, w.status, w.raised_at from warnings w
+        where w.psn_no = $4 and ${warningInScope(1)} order by w.year desc`,
+      [...warningScopeValues(me), psnNo],
+    ),
+    pool.query<PersonDetailRows['applications'][number]>(
+      `select application_id, year, status, applied_at, decided_at, top_up from assistance_applications
+        where psn_no = $1 order by application_id desc`,
       [psnNo],
     ),
   ]);
@@ -127,6 +175,8 @@ export async function personDetail(pool: Pool, me: User, psnNo: string): Promise
     enrollments: enrollments.rows,
     years: years.rows,
     settlements: settlements.rows,
+    warnings: warnings.rows,
+    applications: applications.rows,
   };
 }
 

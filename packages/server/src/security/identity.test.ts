@@ -182,6 +182,7 @@ describe('the key', () => {
           host: '127.0.0.1',
           databaseUrl: external.databaseUrl,
           dataDir: external.dataDir,
+          webDir: external.dataDir,
           embeddedPort: 1,
           demo: false,
           demoPersons: 0,

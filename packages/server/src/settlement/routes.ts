@@ -20,7 +20,9 @@ import { chinaTime, ChinaTime, Ratio, ratio, Yuan, yuan } from '../console/units
 import { traceAnswer, TraceStepAnswer } from './trace-answer.js';
 import type { Pool } from '../db/pool.js';
 import { maskedCertno } from '../security/identity.js';
-import { findSettlement, listSettlements, type SettlementListRow } from './queries.js';
+import { registerSettlementPrintRoutes } from './print-routes.js';
+import { findSettlement, LISTED_SUMS, listSettlements, settlementHistory, type SettlementListRow } from './queries.js';
+import { SheetParts, sheetParts } from './detail-answer.js';
 
 const tag = '结算';
 
@@ -62,6 +64,7 @@ function listed(row: SettlementListRow): z.input<typeof Listed> {
 const yuanOfNumber = (value: number): string => yuan(Math.round(value * 100));
 
 export function registerSettlementRoutes(app: FastifyInstance, pool: Pool): void {
+  registerSettlementPrintRoutes(app, pool);
   declareRoute(app, pool, {
     method: 'GET',
     url: '/api/settlements',
@@ -82,12 +85,27 @@ export function registerSettlementRoutes(app: FastifyInstance, pool: Pool): void
       page: z.number().int(),
       size: z.number().int(),
       sums: z
-        .object({ medfee_sumamt: Yuan, fund_pay_sumamt: Yuan, psn_part_amt: Yuan })
-        .describe('符合条件的全部记录的合计（元）'),
+        .object({
+          medfee_sumamt: Yuan,
+          hifp_pay: Yuan.describe('基本医保统筹基金支出合计'),
+          hifmi_pay: Yuan.describe('大病保险支出合计'),
+          maf_pay: Yuan.describe('医疗救助支出合计'),
+          fund_pay_sumamt: Yuan,
+          psn_part_amt: Yuan,
+        })
+        .describe('符合条件的全部记录的合计（元；冲销记录为负数）'),
+      person_times: z
+        .object({
+          settlements: z.number().int().describe('结算人次（结算笔数减冲销笔数）'),
+          hifp_pay: z.number().int().describe('基本医保支付人次'),
+          hifmi_pay: z.number().int().describe('大病保险支付人次'),
+          maf_pay: z.number().int().describe('医疗救助支付人次'),
+        })
+        .describe('各基金支付人次：该基金有支付的结算笔数减其冲销笔数'),
       items: z.array(Listed),
     }),
     handler: async ({ me, query }) => {
-      const { total, sums, rows } = await listSettlements(
+      const { total, sums, personTimes, rows } = await listSettlements(
         pool,
         me,
         {
@@ -105,11 +123,11 @@ export function registerSettlementRoutes(app: FastifyInstance, pool: Pool): void
         total,
         page: query.page,
         size: query.size,
-        sums: {
-          medfee_sumamt: yuan(sums.medfee_sumamt),
-          fund_pay_sumamt: yuan(sums.fund_pay_sumamt),
-          psn_part_amt: yuan(sums.psn_part_amt),
-        },
+        sums: Object.fromEntries(LISTED_SUMS.map((name) => [name, yuan(sums[name])])) as Record<
+          (typeof LISTED_SUMS)[number],
+          string
+        >,
+        person_times: personTimes,
         items: rows.map(listed),
       };
     },
@@ -119,7 +137,7 @@ export function registerSettlementRoutes(app: FastifyInstance, pool: Pool): void
     method: 'GET',
     url: '/api/settlements/:psnNo/:setlId',
     tag,
-    summary: '结算详情：各基金支付与每一元的来历（结算过程）',
+    summary: '结算详情：各基金支付与每一元的来历（结算过程），及打印一站式结算单所需的就诊、机构、人员与相关记录',
     access: 'signed_in',
     params: z.object({ psnNo: z.string().max(30), setlId: z.string().max(40) }),
     response: Listed.extend({
@@ -141,10 +159,12 @@ export function registerSettlementRoutes(app: FastifyInstance, pool: Pool): void
         }),
       ),
       trace: z.array(TraceStepAnswer).describe('结算过程：逐层的规则、参数及其依据、计算数'),
+      ...SheetParts,
     }),
     handler: async ({ me, params }) => {
       const row = await findSettlement(pool, me, params.psnNo, params.setlId);
       if (!row) throw new ApiError('NOT_FOUND', `查无结算 ${params.setlId}（或不在您的管辖范围）`);
+      const history = await settlementHistory(pool, row.psn_no, row.mdtrt_id, row.setl_id);
       // Stored compactly; the explanation is rendered here, as the HIS received it.
       const trace = expandTrace(row.trace);
       return {
@@ -159,6 +179,7 @@ export function registerSettlementRoutes(app: FastifyInstance, pool: Pool): void
           setl_proc_info: processInfo(trace, detail.fund_pay_type),
         })),
         trace: traceAnswer(trace),
+        ...sheetParts(row, history),
       };
     },
   });

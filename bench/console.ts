@@ -1,0 +1,134 @@
+/**
+ * npm run bench:console — the staff console's speed on this machine with the demo city: the JavaScript of the first
+ * screen (gzipped, as a browser fetching it compressed would receive it) against the 400 KB budget, and for every
+ * screen the time from navigation (a full load of its address) until it is interactive — its data shown — against
+ * 1 s. Starts its own PostgreSQL (embedded, temporary folder), the demo city and the platform as a separate process,
+ * drives Debian's Chromium. Writes its figures into docs/BENCHMARKS.md between the bench:console markers.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Page, type Response } from 'playwright-core';
+import { freePort, PolicyRegistry, seedDemo } from '@sanbao/server';
+import { measuredOn, publish, withScratchDatabase } from './benchmarks-doc.js';
+
+const PERSONS = Number(process.env['BENCH_PERSONS'] ?? 30000);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
+const WEB_DIR = fileURLToPath(new URL('../packages/web/dist/', import.meta.url));
+
+/** The screens, each with its address and what shows it is ready (its data on screen). */
+function screens(person: string, settlement: string): { name: string; path: string; ready: string }[] {
+  return [
+    { name: '工作台', path: '/', ready: '[data-testid="dashboard-ready"]' },
+    { name: '参保人查询', path: '/persons', ready: '.ant-table-row' },
+    { name: '参保人详情', path: `/persons/${person}`, ready: '.ant-timeline, .ant-empty' },
+    { name: '结算查询', path: '/settlements', ready: '.ant-table-row' },
+    { name: '结算详情（结算单与来历）', path: settlement, ready: '[data-testid="trace"]' },
+  ];
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+/** JavaScript a page fetched, by URL, and its size gzipped. */
+async function scriptsOf(page: Page, visit: () => Promise<void>): Promise<Map<string, number>> {
+  const scripts = new Map<string, number>();
+  const listener = (response: Response): void => {
+    if (response.url().endsWith('.js')) {
+      const file = new URL(response.url()).pathname;
+      scripts.set(file, gzipSync(readFileSync(`${WEB_DIR}${file.slice(1)}`), { level: 6 }).length);
+    }
+  };
+  page.on('response', listener);
+  await visit();
+  page.off('response', listener);
+  return scripts;
+}
+
+const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
+
+await withScratchDatabase(4, async (pool, database) => {
+  await seedDemo(pool, new PolicyRegistry(), PERSONS, new Date(), () => {});
+  const sample = await pool.query<{ psn_no: string; setl_id: string }>(
+    `select psn_no, setl_id from settlements where kind = 'settlement' and med_type like '2%' order by setl_time desc limit 1`,
+  );
+  const { psn_no: person, setl_id: setlId } = sample.rows[0]!;
+  const counts = await pool.query<{ persons: string; settlements: string }>(
+    'select (select count(*) from persons) as persons, (select count(*) from settlements) as settlements',
+  );
+
+  const port = await freePort();
+  const server = spawn(process.execPath, [fileURLToPath(new URL('../packages/server/dist/main.js', import.meta.url))], {
+    env: { ...process.env, DATABASE_URL: database.url, PORT: String(port), SANBAO_DEMO: '0', LOG_LEVEL: 'warn' },
+    stdio: 'inherit',
+  });
+  process.once('exit', () => server.kill('SIGTERM'));
+  const base = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) break;
+    } catch {
+      if (attempt > 300) throw new Error('platform did not start');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  // The demo users are made by the demo seed with their published passwords.
+  const browser = await chromium.launch({
+    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-dev-shm-usage'],
+  });
+  try {
+    const context = await browser.newContext({ baseURL: base, viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    // The first screen: the login page, from a cold cache.
+    const loginScripts = await scriptsOf(page, async () => {
+      await page.goto('/login');
+      await page.getByLabel('用户名').waitFor();
+    });
+    await page.getByLabel('用户名').fill('admin');
+    await page.getByLabel('密码').fill('demo-admin');
+    const dashboardScripts = await scriptsOf(page, async () => {
+      await page.getByRole('button', { name: /登\s*录/ }).click();
+      await page.locator('[data-testid="dashboard-ready"]').waitFor({ timeout: 30_000 });
+    });
+    const loginBytes = [...loginScripts.values()].reduce((sum, size) => sum + size, 0);
+    const afterLoginBytes = [...dashboardScripts.values()].reduce((sum, size) => sum + size, 0);
+
+    const rows: string[] = [];
+    let worst = 0;
+    for (const screen of screens(person, `/settlements/${person}/${setlId}`)) {
+      const times: number[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        const started = performance.now();
+        await page.goto(screen.path);
+        await page.locator(screen.ready).first().waitFor({ timeout: 30_000 });
+        times.push(performance.now() - started);
+      }
+      worst = Math.max(worst, median(times));
+      rows.push(
+        `| ${screen.name} | ${Math.min(...times).toFixed(0)} ms | ${median(times).toFixed(0)} ms | ${Math.max(...times).toFixed(0)} ms |`,
+      );
+    }
+    publish(
+      'console',
+      [
+        `${measuredOn()}, Chromium (Debian), demo city of ${counts.rows[0]!.persons} persons and ${counts.rows[0]!.settlements} settlements; \`npm run bench:console\` (${ROUNDS} full loads of each screen).`,
+        '',
+        `First screen (登录) JavaScript, gzipped: **${kb(loginBytes)}** in ${loginScripts.size} files (budget 400 KB). Loaded on signing in (工作台 with its charts): ${kb(afterLoginBytes)} more in ${dashboardScripts.size} files.`,
+        '',
+        '| screen | min | median | max |',
+        '| --- | --- | --- | --- |',
+        ...rows,
+        '',
+        `Slowest median: ${worst.toFixed(0)} ms (budget 1,000 ms from navigation to the screen's data shown).`,
+      ].join('\n'),
+    );
+  } finally {
+    await browser.close();
+    server.kill('SIGTERM');
+  }
+});

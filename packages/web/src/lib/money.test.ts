@@ -1,0 +1,47 @@
+/** Amounts as shown and printed: separators, capitals as a Chinese bill writes them, ratios as percentages. */
+import { describe, expect, it } from 'vitest';
+import { percent, yuanInCapitals, yuanText } from './money';
+
+describe('yuanText', () => {
+  it('groups thousands and always shows two decimals', () => {
+    expect(yuanText('1234567.5')).toBe('1,234,567.50');
+    expect(yuanText('-12')).toBe('-12.00');
+    expect(yuanText('0.05')).toBe('0.05');
+    expect(yuanText('999')).toBe('999.00');
+    expect(yuanText(null)).toBe('—');
+  });
+});
+
+describe('yuanInCapitals', () => {
+  it.each([
+    ['0', '零元整'],
+    ['0.05', '伍分'],
+    ['0.50', '伍角'],
+    ['10.05', '壹拾元零伍分'],
+    ['100000', '壹拾万元整'],
+    ['1005.30', '壹仟零伍元叁角'],
+    ['1010', '壹仟零壹拾元整'],
+    ['1000001', '壹佰万零壹元整'],
+    ['100010000', '壹亿零壹万元整'],
+    ['120000', '壹拾贰万元整'],
+    ['1680.32', '壹仟陆佰捌拾元叁角贰分'],
+    ['20300.07', '贰万零叁佰元零柒分'],
+    ['-45.6', '负肆拾伍元陆角'],
+  ])('%s → %s', (amount, capitals) => {
+    expect(yuanInCapitals(amount)).toBe(capitals);
+  });
+
+  it('refuses text that is not an amount', () => {
+    expect(() => yuanInCapitals('12.345')).toThrow();
+    expect(() => yuanInCapitals('1e5')).toThrow();
+  });
+});
+
+describe('percent', () => {
+  it('shows a four-place ratio as a percentage without trailing zeros', () => {
+    expect(percent('0.8500')).toBe('85%');
+    expect(percent('0.6250')).toBe('62.5%');
+    expect(percent('1.0000')).toBe('100%');
+    expect(percent('0.0005')).toBe('0.05%');
+  });
+});
