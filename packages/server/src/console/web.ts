@@ -4,7 +4,7 @@
  * for, so a console address can be bookmarked and reloaded. When the console has not been built, `/` says so in Chinese.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
@@ -19,8 +19,8 @@ function wantsPage(request: FastifyRequest): boolean {
   if (request.method !== 'GET' && request.method !== 'HEAD') return false;
   const path = request.url.split('?')[0] ?? '';
   if (NOT_PAGES.some((prefix) => path.startsWith(prefix))) return false;
-  // An asset that is not there is a 404, not the page.
-  if (path.startsWith('/assets/') || /\.[a-z0-9]+$/i.test(path)) return false;
+  // An asset that is not there is a 404, not the page (console addresses never end in a file extension).
+  if (path.startsWith('/assets/') || /\.(js|css|map|png|svg|ico|json|txt|woff2?)$/i.test(path)) return false;
   return true;
 }
 
@@ -37,11 +37,11 @@ export async function registerWebConsole(app: FastifyInstance, dir: string | und
         prefix: '/',
         index: false,
         wildcard: true,
+        // Our header, not send's default (which would overwrite it with max-age=0).
+        cacheControl: false,
         setHeaders: (response, path) => {
-          response.setHeader(
-            'cache-control',
-            path.includes(`${join('/', 'assets')}/`) ? 'public, max-age=31536000, immutable' : 'no-cache',
-          );
+          const hashed = relative(dir, path).split(sep)[0] === 'assets';
+          response.setHeader('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
         },
       });
     });

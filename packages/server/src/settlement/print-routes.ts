@@ -30,7 +30,8 @@ const present = (row: PrintRow): z.input<typeof Print> => ({
 
 /** Sheets are printed at the bureau's counter: not by a township's office or another department. */
 function requireCounter(me: User): void {
-  if (me.township || me.department) throw new ApiError('FORBIDDEN', '结算单由医疗保障经办机构打印');
+  if (me.township || (me.department && me.department !== 'medical_security'))
+    throw new ApiError('FORBIDDEN', '结算单由医疗保障经办机构打印');
 }
 
 export function registerSettlementPrintRoutes(app: FastifyInstance, pool: Pool): void {

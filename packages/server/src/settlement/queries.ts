@@ -77,7 +77,8 @@ type FundColumn = (typeof FUND_COLUMNS)[number];
 
 /**
  * A page of settlements in the user's scope matching the filter, newest first, with their count, their sums and each
- * fund's person-times (settlements it paid, less their cancellations).
+ * fund's person-times (settlements it paid, less their cancellations; records voided by 冲正 2601 come in pairs and
+ * count for nothing, so a reinstated settlement counts once).
  */
 export async function listSettlements(
   pool: Pool,
@@ -108,11 +109,11 @@ export async function listSettlements(
     pool.query<Record<ListedSum | 'n' | `${'settlements' | FundColumn}_times`, number>>(
       `select count(*)::int as n,
               ${LISTED_SUMS.map((name) => `coalesce(sum(s.${name}), 0)::bigint as ${name}`).join(', ')},
-              (count(*) filter (where s.kind = 'settlement') - count(*) filter (where s.kind = 'cancellation'))::int
-                as settlements_times,
+              (count(*) filter (where s.kind = 'settlement' and not s.voided)
+                - count(*) filter (where s.kind = 'cancellation' and not s.voided))::int as settlements_times,
               ${FUND_COLUMNS.map(
-                (name) => `(count(*) filter (where s.kind = 'settlement' and s.${name} > 0)
-                  - count(*) filter (where s.kind = 'cancellation' and s.${name} < 0))::int as ${name}_times`,
+                (name) => `(count(*) filter (where s.kind = 'settlement' and s.${name} > 0 and not s.voided)
+                  - count(*) filter (where s.kind = 'cancellation' and s.${name} < 0 and not s.voided))::int as ${name}_times`,
               ).join(', ')}
          from settlements s join persons p using (psn_no) where ${where}`,
       params,
