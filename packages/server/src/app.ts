@@ -18,6 +18,7 @@ import { registerApplicationRoutes } from './applications/routes.js';
 import { registerDashboardRoutes } from './dashboard/routes.js';
 import { maskIdNumbers } from './security/identity.js';
 import { registerWebConsole } from './console/web.js';
+import { registerManualRoutes } from './manual/routes.js';
 
 export interface AppOptions {
   pool: Pool;
@@ -218,6 +219,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerWarningRoutes(app, options.pool, options.policies, clock);
   registerApplicationRoutes(app, options.pool, options.policies, clock);
   registerDashboardRoutes(app, options.pool, clock);
+  registerManualRoutes(app, options.pool, options.policies, clock);
   await registerWebConsole(app, options.webDir);
   return app;
 }

@@ -4,14 +4,18 @@
  * by playwright-core. Screenshots go to SANBAO_SCREENSHOTS when set (`npm run screenshots` sets docs/console),
  * otherwise to a temporary folder, so every test run takes them and a broken screen fails to render in a test.
  */
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { vi } from 'vitest';
 import { DEMO_USERS, seedDemo } from '../../server/src/demo/seed.js';
 import { PolicyRegistry } from '../../server/src/policies.js';
 import { createWorld, NOW, type World } from '../../server/src/test-support/world.js';
+
+// A browser test walks through screens on a shared two-core machine: minutes, not the unit tests' seconds.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 const WEB_DIR = fileURLToPath(new URL('../dist', import.meta.url));
 const SHOTS = process.env['SANBAO_SCREENSHOTS'] ?? mkdtempSync(join(tmpdir(), 'sanbao-shots-'));
@@ -39,7 +43,10 @@ export const DEMO_PASSWORDS = Object.fromEntries(DEMO_USERS.map((user) => [user.
 /** The platform with the demo city and a browser; `persons` keeps the seed short. */
 export async function startConsole(name: string, persons = 1200): Promise<Console> {
   if (!existsSync(join(WEB_DIR, 'index.html'))) throw new Error('the console is not built: npm run build');
-  const world = await createWorld(name, { empty: true, webDir: WEB_DIR });
+  // A copy of the build as it is now: a rebuild while the tests run (vite empties its folder) cannot pull it away.
+  const webDir = mkdtempSync(join(tmpdir(), 'sanbao-web-'));
+  cpSync(WEB_DIR, webDir, { recursive: true });
+  const world = await createWorld(name, { empty: true, webDir });
   await seedDemo(world.pool, new PolicyRegistry(), persons, NOW, () => undefined);
   const url = await world.app.listen({ port: 0, host: '127.0.0.1' });
   const browser = await chromium.launch({

@@ -68,6 +68,24 @@ export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClie
   });
 }
 
+/** Runs work in a transaction that is always rolled back: a what-if (a pre-settlement) that writes in order to compute. */
+export async function inRolledBackTransaction<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  return withClient(pool, async (client) => {
+    await client.query('begin');
+    try {
+      const result = await work(client);
+      await rollback(client);
+      return result;
+    } catch (error) {
+      await rollback(client, error);
+      throw error;
+    }
+  });
+}
+
 /** Rolls back; a failed rollback marks the error so that withClient discards the client. */
 export async function rollback(client: pg.PoolClient, error?: unknown): Promise<void> {
   try {

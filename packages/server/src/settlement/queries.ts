@@ -8,7 +8,7 @@ import {
 } from '@sanbao/core';
 import type { User } from '../console/auth.js';
 import { inScope, personInScope, personScopeValues } from '../console/scope.js';
-import type { Pool } from '../db/pool.js';
+import type { Pool, PoolClient } from '../db/pool.js';
 
 export interface SettlementFilter {
   psnNo?: string | undefined;
@@ -200,4 +200,22 @@ export async function settlementHistory(
   if (!start) return [];
   const root = origin(start);
   return rows.filter((row) => origin(row) === root);
+}
+
+/**
+ * Who settled a 零星报销 at the counter (for its sheet): the clerk's name, the note, and the reviewer's reason if it was
+ * reversed; null for a settlement a HIS made.
+ */
+export async function manualOf(
+  db: Pick<PoolClient, 'query'>,
+  psnNo: string,
+  setlId: string,
+): Promise<{ clerk_name: string; note: string; cancel_reason: string | null } | null> {
+  const { rows } = await db.query<{ clerk_name: string; note: string; cancel_reason: string | null }>(
+    `select coalesce(u.display_name, m.clerk) as clerk_name, m.note, m.cancel_reason
+       from manual_settlements m left join users u on u.username = m.clerk
+      where m.psn_no = $1 and m.setl_id = $2`,
+    [psnNo, setlId],
+  );
+  return rows[0] ?? null;
 }

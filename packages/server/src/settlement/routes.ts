@@ -21,7 +21,14 @@ import { traceAnswer, TraceStepAnswer } from './trace-answer.js';
 import type { Pool } from '../db/pool.js';
 import { maskedCertno } from '../security/identity.js';
 import { registerSettlementPrintRoutes } from './print-routes.js';
-import { findSettlement, LISTED_SUMS, listSettlements, settlementHistory, type SettlementListRow } from './queries.js';
+import {
+  findSettlement,
+  LISTED_SUMS,
+  listSettlements,
+  manualOf,
+  settlementHistory,
+  type SettlementListRow,
+} from './queries.js';
 import { SheetParts, sheetParts } from './detail-answer.js';
 
 const tag = '结算';
@@ -160,11 +167,22 @@ export function registerSettlementRoutes(app: FastifyInstance, pool: Pool): void
       ),
       trace: z.array(TraceStepAnswer).describe('结算过程：逐层的规则、参数及其依据、计算数'),
       ...SheetParts,
+      manual: z
+        .object({
+          clerk_name: z.string().describe('经办人'),
+          note: z.string().describe('备注'),
+          cancel_reason: z.string().nullable().describe('撤销原因'),
+        })
+        .nullable()
+        .describe('零星报销（医保经办机构窗口办理）的经办信息；医疗机构直接结算的为空'),
     }),
     handler: async ({ me, params }) => {
       const row = await findSettlement(pool, me, params.psnNo, params.setlId);
       if (!row) throw new ApiError('NOT_FOUND', `查无结算 ${params.setlId}（或不在您的管辖范围）`);
-      const history = await settlementHistory(pool, row.psn_no, row.mdtrt_id, row.setl_id);
+      const [history, manual] = await Promise.all([
+        settlementHistory(pool, row.psn_no, row.mdtrt_id, row.setl_id),
+        manualOf(pool, row.psn_no, row.setl_id),
+      ]);
       // Stored compactly; the explanation is rendered here, as the HIS received it.
       const trace = expandTrace(row.trace);
       return {
@@ -180,6 +198,7 @@ export function registerSettlementRoutes(app: FastifyInstance, pool: Pool): void
         })),
         trace: traceAnswer(trace),
         ...sheetParts(row, history),
+        manual,
       };
     },
   });

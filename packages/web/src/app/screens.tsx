@@ -15,6 +15,7 @@ import {
   UploadOutlined,
 } from '@ant-design/icons';
 import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
+import { bureau, everyone, notTownship } from './access';
 import type { Me } from './session';
 
 export interface Screen {
@@ -27,14 +28,6 @@ export interface Screen {
   allows(me: Me): boolean;
   component: LazyExoticComponent<ComponentType>;
 }
-
-/** Bureau staff: neither a township's office nor another department. */
-const bureau = (me: Me): boolean => !me.township && !me.department;
-/** A bureau clerk who may act at the counter (an operator or an administrator). */
-const counter = (me: Me): boolean => bureau(me) && (me.role === 'operator' || me.role === 'administrator');
-/** Everyone but a township's office (departments keep their own ledgers and read enrollment). */
-const notTownship = (me: Me): boolean => !me.township;
-const everyone = (): boolean => true;
 
 export const SCREENS: Screen[] = [
   {
@@ -80,7 +73,7 @@ export const SCREENS: Screen[] = [
     title: '零星报销',
     icon: <CalculatorOutlined />,
     menu: true,
-    allows: counter,
+    allows: bureau,
     component: lazy(() => import('../pages/manual/ManualSettlement')),
   },
   {

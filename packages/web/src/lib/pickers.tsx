@@ -5,12 +5,14 @@ import type { ReactNode } from 'react';
 import { answer, api } from '../api/client';
 
 interface PickerProps {
+  /** Set by a Form.Item, so its label names the picker. */
+  id?: string;
   value?: string;
   onChange?: (value: string | undefined) => void;
-  width?: number;
+  width?: number | string;
 }
 
-export function RegionPicker({ value, onChange, width = 160 }: PickerProps): ReactNode {
+export function RegionPicker({ id, value, onChange, width = 160 }: PickerProps): ReactNode {
   const regions = useQuery({
     queryKey: ['regions'],
     queryFn: () => answer(api.GET('/api/regions')),
@@ -18,6 +20,7 @@ export function RegionPicker({ value, onChange, width = 160 }: PickerProps): Rea
   });
   return (
     <Select
+      id={id}
       allowClear
       placeholder="全部"
       style={{ width }}
@@ -32,7 +35,7 @@ export function RegionPicker({ value, onChange, width = 160 }: PickerProps): Rea
   );
 }
 
-export function InstitutionPicker({ value, onChange, width = 220 }: PickerProps): ReactNode {
+export function InstitutionPicker({ id, value, onChange, width = 220 }: PickerProps): ReactNode {
   const institutions = useQuery({
     queryKey: ['institutions'],
     queryFn: () => answer(api.GET('/api/institutions')),
@@ -40,6 +43,7 @@ export function InstitutionPicker({ value, onChange, width = 220 }: PickerProps)
   });
   return (
     <Select
+      id={id}
       allowClear
       showSearch={{ optionFilterProp: 'label' }}
       placeholder="全部"

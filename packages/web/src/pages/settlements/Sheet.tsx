@@ -1,7 +1,7 @@
 /**
  * 一站式结算单: one A4 page a patient takes home — hospital, patient, dates, diagnosis, the bill's parts, what each
  * layer paid and what the person pays (also in capitals), amounts in 元, who printed it and when, and whether it is a
- * reprint (补打). The print stylesheet leaves only this sheet on paper.
+ * reprint (补打); a 零星报销 names the clerk who settled it. The print stylesheet leaves only this sheet on paper.
  */
 import type { ReactNode } from 'react';
 import { yuanInCapitals, yuanText, percent } from '../../lib/money';
@@ -41,7 +41,7 @@ export function Sheet({
       </div>
       <div className="sheet-meta">
         <span>
-          <span style={{ marginRight: 24 }}>经办人：{printedBy}</span>打印时间：{printedAt}
+          <span style={{ marginRight: 24 }}>经办人：{detail.manual?.clerk_name ?? printedBy}</span>打印时间：{printedAt}
         </span>
         <span>{printNumber !== null && printNumber > 1 ? `补打（第 ${printNumber} 次打印）` : ''}</span>
       </div>
