@@ -76,6 +76,14 @@ describe('a manual settlement', () => {
       psn_part_amt: '3600.00',
     });
     expect(preview.json.trace.map((step: { layer: string }) => step.layer)).toContain('basic');
+    // Hints beside the amounts: the basic fund's yearly limit 300,000 less 6,400 leaves 293,600.00; the critical
+    // illness year had 0 before this bill, 2,100 after, against a deductible of 12,000: 9,900.00 short.
+    expect(preview.json.hints).toEqual(
+      expect.arrayContaining([
+        '基本医保统筹基金：年度支付限额余额（本次结算前）300000.00 元，本次支付后 293600.00 元',
+        '大病保险：年度累计计算基数（不含本次）0.00 元，本次后 2100.00 元；年度起付线 12000.00 元，尚差 9900.00 元',
+      ]),
+    );
     expect(await counts(world.pool)).toEqual(before);
   });
 

@@ -13,7 +13,7 @@ import { isoDate, paging } from '../console/parse.js';
 import { chinaTime, ChinaTime, Yuan, yuan, YuanInput } from '../console/units.js';
 import type { Pool } from '../db/pool.js';
 import type { PolicyRegistry } from '../policies.js';
-import { traceAnswer, TraceStepAnswer } from '../settlement/trace-answer.js';
+import { hintsOf, traceAnswer, TraceStepAnswer } from '../settlement/trace-answer.js';
 import { listManual } from './queries.js';
 import { confirmManual, previewManual, reverseManual, type ManualDeps, type ManualRequest } from './service.js';
 
@@ -131,6 +131,7 @@ export function registerManualRoutes(
     response: Amounts.extend({
       category: z.string().describe('结算时的人员类别代码'),
       trace: z.array(TraceStepAnswer).describe('结算过程'),
+      hints: z.array(z.string()).describe('提示：各层年度限额余额、累计起付线（不含本次）等'),
     }),
     handler: async ({ me, body }) => {
       const result = await previewManual(deps, me, request(body));
@@ -142,6 +143,7 @@ export function registerManualRoutes(
         >),
         category: s.category,
         trace: traceAnswer(result.trace ?? []),
+        hints: hintsOf(result.trace ?? []),
       };
     },
   });

@@ -17,7 +17,7 @@ import { ApiError } from '../console/errors.js';
 import { declareRoute } from '../console/kit.js';
 import { isoDate, paging, region } from '../console/parse.js';
 import { chinaTime, ChinaTime, Ratio, ratio, Yuan, yuan } from '../console/units.js';
-import { traceAnswer, TraceStepAnswer } from './trace-answer.js';
+import { hintsOf, traceAnswer, TraceStepAnswer } from './trace-answer.js';
 import type { Pool } from '../db/pool.js';
 import { maskedCertno } from '../security/identity.js';
 import { registerSettlementPrintRoutes } from './print-routes.js';
@@ -166,6 +166,7 @@ export function registerSettlementRoutes(app: FastifyInstance, pool: Pool): void
         }),
       ),
       trace: z.array(TraceStepAnswer).describe('结算过程：逐层的规则、参数及其依据、计算数'),
+      hints: z.array(z.string()).describe('提示：各层年度限额余额、累计起付线（不含本次）等'),
       ...SheetParts,
       manual: z
         .object({
@@ -197,6 +198,7 @@ export function registerSettlementRoutes(app: FastifyInstance, pool: Pool): void
           setl_proc_info: processInfo(trace, detail.fund_pay_type),
         })),
         trace: traceAnswer(trace),
+        hints: hintsOf(trace),
         ...sheetParts(row, history),
         manual,
       };

@@ -3,7 +3,15 @@
  * rule, each parameter with its value (amounts in yuan, ratios as four-place decimals) and source document, the
  * figures and what the step paid in yuan text, and the Chinese explanation.
  */
-import { citedSource, describeStep, formatBands, shownFigures, type TraceParam, type TraceStep } from '@sanbao/core';
+import {
+  citedSource,
+  describeStep,
+  formatBands,
+  LAYER_NAMES,
+  shownFigures,
+  type TraceParam,
+  type TraceStep,
+} from '@sanbao/core';
 import { z } from 'zod';
 import { ratio, Yuan, yuan } from '../console/units.js';
 
@@ -56,4 +64,33 @@ export function traceAnswer(trace: readonly TraceStep[]): z.input<typeof TraceSt
     paid: yuan(step.paid),
     text: describeStep(step),
   }));
+}
+
+/**
+ * Plain-language hints beside the computed amounts, from the figures of the trace: each layer's remaining yearly
+ * limit before and after this settlement, and where a yearly deductible is measured on the year's accumulation, how
+ * far the year had come before this bill (累计，不含本次) and how much is still short of it.
+ */
+export function hintsOf(trace: readonly TraceStep[]): string[] {
+  const hints: string[] = [];
+  for (const step of trace) {
+    if (step.layer === 'scope' || step.layer === 'category' || step.layer === 'total') continue;
+    const name = LAYER_NAMES[step.layer];
+    const f = step.figures;
+    const before = f['cumulativeBefore'];
+    const after = f['cumulativeAfter'];
+    const deductible = f['deductible'];
+    if (before !== undefined && after !== undefined && deductible !== undefined && deductible > 0) {
+      const short = deductible - after;
+      hints.push(
+        `${name}：年度累计计算基数（不含本次）${yuan(before)} 元，本次后 ${yuan(after)} 元；年度起付线 ${yuan(deductible)} 元${short > 0 ? `，尚差 ${yuan(short)} 元` : '，已达到'}`,
+      );
+    }
+    const left = f['limitLeft'];
+    if (left !== undefined && left >= 0)
+      hints.push(
+        `${name}：年度支付限额余额（本次结算前）${yuan(left)} 元，本次支付后 ${yuan(Math.max(0, left - step.paid))} 元`,
+      );
+  }
+  return hints;
 }

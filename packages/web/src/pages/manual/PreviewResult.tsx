@@ -1,5 +1,5 @@
 /** What a pre-settlement answers: each fund's payment, what the person pays, and the explanation of every yuan. */
-import { Descriptions } from 'antd';
+import { Alert, Descriptions } from 'antd';
 import type { ReactNode } from 'react';
 import type { paths } from '../../api/schema';
 import { Section, Yuan } from '../../lib/ui';
@@ -43,6 +43,18 @@ export function PreviewResult({ preview }: { preview: Preview }): ReactNode {
           <Yuan value={preview.psn_part_amt} strong />
         </Descriptions.Item>
       </Descriptions>
+      {preview.hints.length > 0 && (
+        <Alert
+          style={{ marginTop: 12 }}
+          type="info"
+          showIcon
+          title="提示"
+          description={preview.hints.map((hint) => (
+            <div key={hint}>{hint}</div>
+          ))}
+          data-testid="hints"
+        />
+      )}
       <div style={{ marginTop: 12 }}>
         <Trace steps={preview.trace} />
       </div>

@@ -4,7 +4,7 @@
  */
 import { PrinterOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Space, Spin, Table, Tag } from 'antd';
+import { Alert, App, Button, Space, Spin, Table, Tag } from 'antd';
 import { flushSync } from 'react-dom';
 import dayjs from 'dayjs';
 import { useState, type ReactNode } from 'react';
@@ -116,6 +116,16 @@ export default function SettlementPage(): ReactNode {
               ]}
             />
           </Section>
+          {settlement.hints.length > 0 && (
+            <Alert
+              type="info"
+              showIcon
+              title="提示"
+              description={settlement.hints.map((hint) => (
+                <div key={hint}>{hint}</div>
+              ))}
+            />
+          )}
           <Section title="每一元的来历">
             <Trace steps={settlement.trace} />
           </Section>
