@@ -45,6 +45,7 @@ export {
   type Check,
 } from './policy/cases-run.js';
 export * from './policy/catalogue.js';
+export { yuanInCapitals } from './capitals.js';
 export * from './engine/types.js';
 export { activeCategories, decidingCategory, emptyYearToDate, settle, yearOf } from './engine/settle.js';
 export { LAYERS } from './engine/layers/index.js';

@@ -31,6 +31,8 @@ export interface AppOptions {
   clock?: () => Date;
   /** The built console (packages/web/dist) served at `/`; without it `/` says the console is not built. */
   webDir?: string;
+  /** The CJK font settlement sheets are written with as PDF (default: Debian's fonts-noto-cjk). */
+  pdfFont?: string;
 }
 
 const envelopeDoc = {
@@ -214,7 +216,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
   registerConsoleRoutes(app, options.pool);
   registerPersonRoutes(app, options.pool);
-  registerSettlementRoutes(app, options.pool);
+  registerSettlementRoutes(app, options.pool, options.pdfFont);
   registerLedgerRoutes(app, options.pool, clock);
   registerEnrollmentRoutes(app, options.pool, options.policies, clock);
   registerWarningRoutes(app, options.pool, options.policies, clock);

@@ -10,6 +10,8 @@ export interface Config {
   dataDir: string;
   /** The built staff console served at `/`. */
   webDir: string;
+  /** The CJK font settlement sheets are written with as PDF (unset: Debian's fonts-noto-cjk). */
+  pdfFont?: string | undefined;
   embeddedPort: number;
   /**
    * Load the demo city (and its well-known credentials) into an empty database: only when asked for, with `--demo`
@@ -35,6 +37,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
     host: env['HOST'] ?? '127.0.0.1',
     databaseUrl: env['DATABASE_URL'] || undefined,
     dataDir: resolve(env['SANBAO_DATA_DIR'] ?? resolve(REPO, '.sanbao')),
+    pdfFont: env['SANBAO_PDF_FONT'] || undefined,
     webDir: resolve(env['SANBAO_WEB_DIR'] ?? resolve(REPO, 'packages/web/dist')),
     embeddedPort: Number(env['SANBAO_PG_PORT'] ?? 54329),
     demo: argv.includes('--demo') ? env['SANBAO_DEMO'] !== '0' : env['SANBAO_DEMO'] === '1',

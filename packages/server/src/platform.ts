@@ -71,6 +71,7 @@ export async function startPlatform(config: Config, log: (line: string) => void)
     bodyLimit: config.bodyLimit,
     logLevel: config.logLevel,
     webDir: config.webDir,
+    pdfFont: config.pdfFont,
   });
   const address = await app.listen({ port: config.port, host: config.host });
   const background = startBackgroundWork(

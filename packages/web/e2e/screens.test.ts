@@ -168,6 +168,16 @@ describe('结算查询 and the one-stop sheet', () => {
     await expect.poll(() => prints.locator('.ant-table-row').count()).toBe(2);
     expect(await prints.innerText()).toContain('第 2 份（补打）');
     expect(await page.evaluate(() => (globalThis as unknown as { printed: number }).printed)).toBe(2);
+    // The PDF download is the third copy, from the platform: one A4 page with the same amounts.
+    const downloading = page.waitForEvent('download');
+    await page.getByTestId('pdf').click();
+    const pdfFile = join(mkdtempSync(join(tmpdir(), 'sanbao-download-')), 'sheet.pdf');
+    await (await downloading).saveAs(pdfFile);
+    const downloaded = execFileSync('pdftotext', ['-layout', pdfFile, '-'], { encoding: 'utf8' });
+    expect(downloaded).toContain('补打（第 3 次打印）');
+    expect(downloaded).toContain(shown(Number(sample.psn_part_amt)));
+    expect(downloaded).toContain(yuanInCapitals((Number(sample.psn_part_amt) / 100).toFixed(2)));
+    await expect.poll(() => prints.locator('.ant-table-row').count()).toBe(3);
 
     await page.emulateMedia({ media: 'print' });
     const pdf = await page.pdf({ format: 'A4', printBackground: true });

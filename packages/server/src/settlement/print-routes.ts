@@ -5,12 +5,14 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ApiError } from '../console/errors.js';
-import { declareRoute } from '../console/kit.js';
+import { declareRoute, FileAnswer } from '../console/kit.js';
 import type { User } from '../console/roles.js';
 import { chinaTime, ChinaTime } from '../console/units.js';
 import type { Pool } from '../db/pool.js';
 import { printsOf, recordPrint, type PrintRow } from './prints.js';
+import { settlementDetail } from './detail.js';
 import { findSettlement } from './queries.js';
+import { renderSheetPdf, requirePdfFont, sheetOf } from './sheet-pdf.js';
 
 const tag = '结算';
 const Params = z.object({ psnNo: z.string().max(30), setlId: z.string().max(40) });
@@ -34,7 +36,7 @@ function requireCounter(me: User): void {
     throw new ApiError('FORBIDDEN', '结算单由医疗保障经办机构打印');
 }
 
-export function registerSettlementPrintRoutes(app: FastifyInstance, pool: Pool): void {
+export function registerSettlementPrintRoutes(app: FastifyInstance, pool: Pool, pdfFont?: string): void {
   declareRoute(app, pool, {
     method: 'POST',
     url: '/api/settlements/:psnNo/:setlId/prints',
@@ -70,6 +72,30 @@ export function registerSettlementPrintRoutes(app: FastifyInstance, pool: Pool):
       const settlement = await findSettlement(pool, me, params.psnNo, params.setlId);
       if (!settlement) throw new ApiError('NOT_FOUND', `查无结算 ${params.setlId}（或不在您的管辖范围）`);
       return { items: (await printsOf(pool, settlement.psn_no, settlement.setl_id)).map(present) };
+    },
+  });
+
+  declareRoute(app, pool, {
+    method: 'GET',
+    url: '/api/settlements/:psnNo/:setlId/sheet.pdf',
+    tag,
+    summary: '下载结算单 PDF（A4 一页）：与打印相同，登记一份打印（首次打印或补打）',
+    access: 'operator',
+    guard: requireCounter,
+    params: Params,
+    files: ['application/pdf'],
+    handler: async ({ me, params, audit }) => {
+      requirePdfFont(pdfFont);
+      const detail = await settlementDetail(pool, me, params.psnNo, params.setlId);
+      const print = await recordPrint(pool, detail.psn_no, detail.setl_id, me.username);
+      await audit(print.copy > 1 ? 'settlement.reprint' : 'settlement.print', {
+        psn_no: detail.psn_no,
+        setl_id: detail.setl_id,
+        copy: print.copy,
+        format: 'pdf',
+      });
+      const pdf = await renderSheetPdf(sheetOf(detail, print.printed_by_name, print.printed_at, print.copy), pdfFont);
+      return new FileAnswer(`结算单-${detail.setl_id}.pdf`, 'application/pdf', pdf);
     },
   });
 }

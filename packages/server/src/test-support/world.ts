@@ -48,7 +48,10 @@ export interface World {
 let counter = 0;
 
 /** A database of its own from the migrated template, with the Bozhou test world unless `empty`, and the API on it. */
-export async function createWorld(name: string, options: { empty?: boolean; webDir?: string } = {}): Promise<World> {
+export async function createWorld(
+  name: string,
+  options: { empty?: boolean; webDir?: string; pdfFont?: string } = {},
+): Promise<World> {
   const database = `t_${name}_${process.pid}_${++counter}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
   // Only the superuser creates databases; the clone is the platform role's, as the template is.
   const admin = new pg.Client({ connectionString: inject('adminUrl') });
@@ -65,6 +68,7 @@ export async function createWorld(name: string, options: { empty?: boolean; webD
     logLevel: 'silent',
     clock: () => NOW,
     ...(options.webDir ? { webDir: options.webDir } : {}),
+    ...(options.pdfFont ? { pdfFont: options.pdfFont } : {}),
   });
   return {
     pool,

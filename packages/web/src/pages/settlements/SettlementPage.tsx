@@ -2,14 +2,14 @@
  * A settlement's page: the printable one-stop sheet, its history (cancellation, top-ups), and the explanation of
  * every yuan. Printing uses the browser's own dialog (the print stylesheet keeps only the sheet, on A4).
  */
-import { PrinterOutlined } from '@ant-design/icons';
+import { FilePdfOutlined, PrinterOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Space, Spin, Table, Tag } from 'antd';
 import { flushSync } from 'react-dom';
 import dayjs from 'dayjs';
 import { useState, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { answer, api, ApiFailure } from '../../api/client';
+import { answer, api, ApiFailure, download } from '../../api/client';
 import { useMe } from '../../app/session';
 import { Failure, Page, Section, timeText, yuanColumn } from '../../lib/ui';
 import { Sheet } from './Sheet';
@@ -48,6 +48,16 @@ export default function SettlementPage(): ReactNode {
     },
     onError: (error) => void message.error(error instanceof ApiFailure ? error.message : '打印未登记，请稍后再试'),
   });
+  // The PDF is a copy too: the platform records it and writes 补打 on every one after the first.
+  const pdf = useMutation({
+    mutationFn: () =>
+      download(
+        `/api/settlements/${encodeURIComponent(psnNo)}/${encodeURIComponent(setlId)}/sheet.pdf`,
+        `结算单-${setlId}.pdf`,
+      ),
+    onSuccess: () => void queries.invalidateQueries({ queryKey: ['settlement-prints', psnNo, setlId] }),
+    onError: (error) => void message.error(error instanceof ApiFailure ? error.message : '下载未成功，请稍后再试'),
+  });
   const lastCopy = prints.data?.items.at(-1);
   const mayPrint = (me.role === 'operator' || me.role === 'administrator') && !me.township && !me.department;
 
@@ -61,6 +71,11 @@ export default function SettlementPage(): ReactNode {
       extra={
         <Space>
           <Link to={`/persons/${encodeURIComponent(settlement.psn_no)}`}>查看参保人</Link>
+          {mayPrint && (
+            <Button icon={<FilePdfOutlined />} loading={pdf.isPending} onClick={() => pdf.mutate()} data-testid="pdf">
+              下载 PDF
+            </Button>
+          )}
           {mayPrint && (
             <Button
               type="primary"
