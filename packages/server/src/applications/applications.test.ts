@@ -308,6 +308,9 @@ describe('an application approved end to end', () => {
       status_name: '已批准',
       certno: expect.stringMatching(/^\d{6}\*{8}\d{3}[\dX]$/),
       decided_by: 'user:gx.review',
+      // Who registered and who decided, by the names the console shows.
+      applied_by_name: '冠县医保局窗口',
+      decided_by_name: '冠县医保局审核',
       reason: '经入户核实，符合因病致贫重病患者认定条件',
       // Decided at the fixed clock, 02:00 UTC: 10:00 in China.
       decided_at: '2026-06-15T10:00:00+08:00',

@@ -25,8 +25,11 @@ export interface ApplicationRow {
   qualifying: number;
   note: string;
   applied_by: string;
+  /** The registering user's display name. */
+  applied_by_name: string;
   applied_at: Date;
   decided_by: string | null;
+  decided_by_name: string | null;
   decided_at: Date | null;
   reason: string | null;
   /** fen; an approval's top-ups in all. */
@@ -34,8 +37,11 @@ export interface ApplicationRow {
 }
 
 const COLUMNS = `a.application_id, a.psn_no, p.psn_name, p.certno_sm4 as certno, p.admdvs, p.township, a.year, a.status, a.burden, a.qualifying, a.note,
-  a.applied_by, a.applied_at, a.decided_by, a.decided_at, a.reason, a.top_up`;
-const FROM = 'assistance_applications a join persons p using (psn_no)';
+  a.applied_by, coalesce(au.display_name, a.applied_by) as applied_by_name, a.applied_at, a.decided_by,
+  coalesce(du.display_name, a.decided_by) as decided_by_name, a.decided_at, a.reason, a.top_up`;
+// Who registered and who decided, by the names the console shows (users are written as user:<username>).
+const FROM = `assistance_applications a join persons p using (psn_no)
+  left join users au on 'user:' || au.username = a.applied_by left join users du on 'user:' || du.username = a.decided_by`;
 
 export interface ApplicationFilter {
   status?: ApplicationStatus | undefined;

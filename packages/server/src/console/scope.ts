@@ -51,6 +51,14 @@ export function warningInScope(parameter: number): string {
   return `${inScope('w.admdvs', parameter)} and ($${parameter + 1}::text is null or w.township = $${parameter + 1}) and ($${parameter + 2}::text is null or w.department = $${parameter + 2})`;
 }
 
+/**
+ * SQL: the warning (alias `w`) is the user's to see — warningInScope, and for a township user only once it has been
+ * handed down (下放) to the township (a township is given its warnings by the bureau, not shown them as they arise).
+ */
+export function warningVisible(parameter: number): string {
+  return `${warningInScope(parameter)} and ($${parameter + 1}::text is null or w.handover_id is not null)`;
+}
+
 export function warningScopeValues(user: User): [string | null, string | null, string | null] {
   return [user.scope_admdvs, user.township ?? null, user.department ?? null];
 }

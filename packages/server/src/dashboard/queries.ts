@@ -4,7 +4,7 @@
  * and the region tree. Amounts are fen here; the route turns them into yuan text.
  */
 import type { User } from '../console/auth.js';
-import { inScope, personInScope, personScopeValues, warningInScope, warningScopeValues } from '../console/scope.js';
+import { inScope, personInScope, personScopeValues, warningScopeValues, warningVisible } from '../console/scope.js';
 import type { Pool } from '../db/pool.js';
 
 /** The three funds the console shows: basic insurance, critical-illness insurance, medical assistance. */
@@ -77,7 +77,7 @@ export async function openWarnings(pool: Pool, me: User, admdvs: string | null, 
             count(*) filter (where w.level = 'red')::int as red
        from warnings w
       where w.year = $4 and w.level in ('blue', 'yellow', 'red') and w.status <> 'closed'
-        and ${warningInScope(1)} and ${inScope('w.admdvs', 5)}`,
+        and ${warningVisible(1)} and ${inScope('w.admdvs', 5)}`,
     [...warningScopeValues(me), year, admdvs],
   );
   return rows[0] ?? { blue: 0, yellow: 0, red: 0 };

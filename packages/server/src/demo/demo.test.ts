@@ -54,8 +54,12 @@ describe('the demo', () => {
       ['吴长顺', 'yellow', 'new'],
       ['赵桂兰', 'blue', 'new'],
     ]);
-    // The township user of 烟庄街道 sees only its own two.
+    // Nothing is handed down (下放) yet: the township office of 烟庄街道 sees none; once the bureau hands down its
+    // township's warnings, it sees only its own two.
     const yanzhuang = await as('yanzhuang');
+    expect((await yanzhuang('GET', '/api/warnings?year=2026')).json.items).toEqual([]);
+    const handed = await clerk('POST', '/api/warning-handovers', { basis: 'township', township: '烟庄街道' });
+    expect(handed.status).toBe(201);
     const own = (await yanzhuang('GET', '/api/warnings?year=2026')).json;
     expect(own.items.map((w: { psn_name: string }) => w.psn_name)).toEqual(['孙立新', '赵桂兰']);
   });

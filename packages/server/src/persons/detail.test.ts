@@ -230,7 +230,12 @@ describe("a person's page", () => {
   it('shows a township or department user only the warnings the ledger shows them', async () => {
     const years = async (api: Api): Promise<number[]> =>
       ((await page(api)).json.warnings as { year: number }[]).map((warning) => warning.year);
-    // The person's township sees this year's warning, not last year's of 店子镇 (whose users do not find the person).
+    // A township sees a warning once the bureau has handed it down (下放): then this year's, not last year's of 店子镇
+    // (whose users do not find the person).
+    expect(await years(yanzhuang)).toEqual([]);
+    expect((await clerk('POST', '/api/warning-handovers', { basis: 'township', township: '烟庄街道' })).status).toBe(
+      201,
+    );
     expect(await years(yanzhuang)).toEqual([2026]);
     expect((await yanzhuang('GET', '/api/warnings?year=2025')).json.total).toBe(0);
     // Each department sees the one routed to it, as in GET /api/warnings.

@@ -5,7 +5,7 @@
 import type { CategoryCode, Department, WarningLevel, WarningStatus } from '@sanbao/core';
 import type { User } from '../console/auth.js';
 import { ApiError } from '../console/errors.js';
-import { personInScope, personScopeValues, warningInScope, warningScopeValues } from '../console/scope.js';
+import { personInScope, personScopeValues, warningScopeValues, warningVisible } from '../console/scope.js';
 import { inTransaction, type Pool } from '../db/pool.js';
 import { certnoIndex, sealCertno } from '../security/identity.js';
 
@@ -160,7 +160,7 @@ export async function personDetail(pool: Pool, me: User, psnNo: string): Promise
     // The ledger's own scope (console/scope.ts): a township or department user sees only their warnings here too.
     pool.query<PersonDetailRows['warnings'][number]>(
       `select w.year, w.level, w.amount, w.department, w.status, w.raised_at from warnings w
-        where w.psn_no = $4 and ${warningInScope(1)} order by w.year desc`,
+        where w.psn_no = $4 and ${warningVisible(1)} order by w.year desc`,
       [...warningScopeValues(me), psnNo],
     ),
     pool.query<PersonDetailRows['applications'][number]>(

@@ -3,7 +3,7 @@
  * feedback batches and their workbooks, and the receivers of red warnings (webhooks) with their deliveries. Batches
  * are scoped as warnings are (region, township, department); receivers by region.
  */
-import { CADENCE_NAMES, DEPARTMENT_CODES, WARNING_LEVEL_NAMES, type Cadence } from '@sanbao/core';
+import { CADENCE_NAMES, DEPARTMENT_CODES, departmentName, WARNING_LEVEL_NAMES, type Cadence } from '@sanbao/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ApiError } from '../console/errors.js';
@@ -81,6 +81,7 @@ export function registerFeedbackRoutes(
     access: 'signed_in',
     query: z.object({ level: Level.optional(), ...paging(500) }).strict(),
     response: z.object({
+      total: Count.describe('批次数'),
       page: Count,
       items: z.array(
         z.object({
@@ -91,6 +92,7 @@ export function registerFeedbackRoutes(
           county: z.string().describe('县（市、区）'),
           township: z.string().describe('乡镇（街道）'),
           department: z.string().describe('反馈部门代码'),
+          department_name: z.string().describe('反馈部门'),
           due_date: IsoDay.describe('反馈日期'),
           warnings: Count.describe('预警人数'),
           new_warnings: Count.describe('本期新增人数'),
@@ -99,14 +101,16 @@ export function registerFeedbackRoutes(
       ),
     }),
     handler: async ({ me, query }) => {
-      const rows = await feedbackBatches(pool, me, query.level, query.page, query.size);
+      const { total, rows } = await feedbackBatches(pool, me, query.level, query.page, query.size);
       return {
+        total,
         page: query.page,
         items: rows.map((row) => ({
           ...row,
           // bigint, read as a number by the pool (BatchRow says text).
           batch_id: Number(row.batch_id),
           level_name: WARNING_LEVEL_NAMES[row.level],
+          department_name: departmentName(row.department),
           at: chinaTime(row.at),
         })),
       };

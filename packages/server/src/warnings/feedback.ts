@@ -1,7 +1,7 @@
 /**
  * Feedback (反馈) to townships and departments: on a level's cadence, each township (with its department) gets a
  * batch holding every warning of that level it has this year, the ones it has not had yet marked new; those become
- * "sent". A level fed back at once gets a batch whenever a township has a new one. A batch keeps its rows as they
+ * "sent", and the batch hands its warnings down to the township (下放) unless the bureau has taken them back. A level fed back at once gets a batch whenever a township has a new one. A batch keeps its rows as they
  * were, so its workbook is the one that was sent, whenever it is downloaded.
  */
 import { departmentName, WARNING_LEVEL_NAMES, WARNING_STATUSES, yearOf } from '@sanbao/core';
@@ -11,6 +11,7 @@ import { inTransaction, type Pool } from '../db/pool.js';
 import { chinaDateTime } from '../time.js';
 import { maskedCertno } from '../security/identity.js';
 import { workbookXlsx, type Sheet } from '../xlsx.js';
+import { handDownFed } from './handover.js';
 
 export type FedLevel = 'blue' | 'yellow' | 'red';
 
@@ -39,15 +40,17 @@ interface Due {
   department: string;
   amount: string;
   status: WarningStatus;
+  handover_id: number | null;
 }
 
 export async function feedBack(pool: Pool, run: FeedbackRun): Promise<FeedbackResult> {
   const year = yearOf(run.dueDate);
   return inTransaction(pool, async (client) => {
-    // Last year's warnings still go out once if they were raised too late to be sent.
+    // Last year's warnings still go out once if they were raised too late to be sent; what the bureau has taken back
+    // from a township (收回) does not go to it again.
     const { rows } = await client.query<Due>(
-      `select psn_no, year, admdvs, township, department, amount, status from warnings
-        where level = $1 and admdvs = any($2::text[]) and (year = $3 or (year = $3 - 1 and status = 'new'))
+      `select psn_no, year, admdvs, township, department, amount, status, handover_id from warnings
+        where level = $1 and admdvs = any($2::text[]) and (year = $3 or (year = $3 - 1 and status = 'new')) and not recalled
         order by admdvs, township, department, psn_no
           for update`,
       [run.level, run.regions, year],
@@ -77,6 +80,7 @@ export async function feedBack(pool: Pool, run: FeedbackRun): Promise<FeedbackRe
           group.map((r) => r.status),
         ],
       );
+      await handDownFed(client, group, { batchId, year, actor: run.actor, at: run.now });
       if (fresh.length > 0) {
         await client.query(
           `with sent as (

@@ -1,9 +1,9 @@
 /**
  * Writing level changes: one statement for any number of person-years, used by screening (thousands at once), by
  * settlement (a red crossing, sent with the settlement's own write) and by cancellation. It raises or lowers the
- * warning, records the change with the amount that caused it, starts the follow-up again when the level rises, and
- * puts a red warning — and a red warning withdrawn by a cancellation — in the webhook outbox of every receiver it is
- * routed to, all in the caller's transaction.
+ * warning, records the change with the amount that caused it, starts the follow-up again when the level rises (and
+ * lets the feedback send it again where it was taken back), and puts a red warning — and a red warning withdrawn by a
+ * cancellation — in the webhook outbox of every receiver it is routed to, all in the caller's transaction.
  */
 import {
   dueOnOrAfter,
@@ -74,6 +74,8 @@ export function levelChangeQuery(changes: readonly LevelChange[], cause: LevelCa
        on conflict (psn_no, year) do update
           set level = excluded.level, population = excluded.population, amount = excluded.amount,
               status = case when warning_rank(excluded.level) > warning_rank(w.level) then 'new' else w.status end,
+              -- A higher level goes out again, even to a township it was taken back from (收回).
+              recalled = w.recalled and warning_rank(excluded.level) <= warning_rank(w.level),
               feedback_due = excluded.feedback_due, level_at = excluded.level_at, updated_at = excluded.updated_at
         where w.level <> excluded.level and ($11 = 'cancellation' or warning_rank(excluded.level) > warning_rank(w.level))
        returning w.psn_no, w.year, w.level, w.amount, w.status, w.admdvs, w.township, w.department),

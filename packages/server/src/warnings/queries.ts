@@ -6,7 +6,7 @@
 import type { WarningLevel, WarningStatus } from '@sanbao/core';
 import type { User } from '../console/auth.js';
 import { ApiError } from '../console/errors.js';
-import { inScope, warningInScope, warningScopeValues } from '../console/scope.js';
+import { inScope, warningInScope, warningScopeValues, warningVisible } from '../console/scope.js';
 import type { Pool, PoolClient } from '../db/pool.js';
 import type { BatchRow } from './feedback.js';
 
@@ -28,6 +28,13 @@ export interface WarningRow {
   feedback_due: string;
   raised_at: Date;
   level_at: Date;
+  /** The hand-down batch the warning is with its township by; null when not handed down (or taken back). */
+  handover_id: number | null;
+  /** Taken back by the bureau since it was last handed down. */
+  recalled: boolean;
+  handed_down_at: Date | null;
+  township_remark: string;
+  bureau_remark: string;
 }
 
 export interface WarningFilter {
@@ -36,24 +43,39 @@ export interface WarningFilter {
   level?: WarningLevel | undefined;
   status?: WarningStatus | undefined;
   township?: string | undefined;
+  /** Only those handed down to their township (true), or only those not (false). */
+  handedDown?: boolean | undefined;
 }
 
 const WARNING_COLUMNS = `w.psn_no, p.psn_name, p.certno_sm4 as certno, w.year, w.level, w.population, w.amount, w.admdvs, r.name as county, w.township,
-  w.department, w.status, to_char(w.feedback_due, 'YYYY-MM-DD') as feedback_due, w.raised_at, w.level_at`;
-const WARNING_FROM = 'warnings w join persons p on p.psn_no = w.psn_no join regions r on r.admdvs = w.admdvs';
+  w.department, w.status, to_char(w.feedback_due, 'YYYY-MM-DD') as feedback_due, w.raised_at, w.level_at,
+  w.handover_id, w.recalled, h.at as handed_down_at, w.township_remark, w.bureau_remark`;
+export const WARNING_FROM = `warnings w join persons p on p.psn_no = w.psn_no join regions r on r.admdvs = w.admdvs
+  left join warning_handovers h on h.handover_id = w.handover_id`;
 /** Red first, then the larger amounts: the order townships work through. */
 const WARNING_ORDER = 'order by warning_rank(w.level) desc, w.amount desc, w.psn_no';
 
-function ledgerWhere(me: User, filter: WarningFilter): { where: string; values: unknown[] } {
+/**
+ * SQL: the warning (alias `w`) is the user's to see — their region, township or department (warningInScope with
+ * parameters $n … $n+2), and for a township user only while it is handed down (下放) to the township.
+ */
+export function visibleWarning(parameter: number): string {
+  return warningVisible(parameter);
+}
+
+/** The ledger's filter within the user's view: parameters $1 … $8. */
+export function ledgerWhere(me: User, filter: WarningFilter): { where: string; values: unknown[] } {
   return {
-    where: `${warningInScope(1)} and w.year = $4 and (case when $5::text is null then w.level <> 'none' else w.level = $5 end)
-      and ($6::text is null or w.status = $6) and ($7::text is null or w.township = $7)`,
+    where: `${visibleWarning(1)} and w.year = $4 and (case when $5::text is null then w.level <> 'none' else w.level = $5 end)
+      and ($6::text is null or w.status = $6) and ($7::text is null or w.township = $7)
+      and ($8::boolean is null or (w.handover_id is not null) = $8)`,
     values: [
       ...warningScopeValues(me),
       filter.year,
       filter.level ?? null,
       filter.status ?? null,
       filter.township ?? null,
+      filter.handedDown ?? null,
     ],
   };
 }
@@ -70,7 +92,7 @@ export async function warningPage(
   const [total, { rows }] = await Promise.all([
     pool.query<{ n: number }>(`select count(*)::int as n from ${WARNING_FROM} where ${where}`, values),
     pool.query<WarningRow>(
-      `select ${WARNING_COLUMNS} from ${WARNING_FROM} where ${where} ${WARNING_ORDER} limit $8 offset $9`,
+      `select ${WARNING_COLUMNS} from ${WARNING_FROM} where ${where} ${WARNING_ORDER} limit $9 offset $10`,
       [...values, size, (page - 1) * size],
     ),
   ]);
@@ -87,7 +109,10 @@ export async function warningLedger(pool: Pool, me: User, filter: WarningFilter)
   return rows;
 }
 
-/** One person-year's warning in the user's scope (locked for a follow-up step when `lock`); refused when not found. */
+/**
+ * One person-year's warning in the user's view (locked for a follow-up step when `lock`); refused when not found — a
+ * township user asking for one not handed down to them gets the same answer as for one that does not exist.
+ */
 export async function findWarning(
   db: Pool | PoolClient,
   me: User,
@@ -96,7 +121,7 @@ export async function findWarning(
   lock = false,
 ): Promise<WarningRow> {
   const { rows } = await db.query<WarningRow>(
-    `select ${WARNING_COLUMNS} from ${WARNING_FROM} where w.psn_no = $4 and w.year = $5 and ${warningInScope(1)}
+    `select ${WARNING_COLUMNS} from ${WARNING_FROM} where w.psn_no = $4 and w.year = $5 and ${visibleWarning(1)}
      ${lock ? 'for update of w' : ''}`,
     [...warningScopeValues(me), psnNo, year],
   );
@@ -115,7 +140,15 @@ export interface WarningHistory {
     setl_id: string | null;
     at: Date;
   }[];
-  actions: { from_status: WarningStatus; to_status: WarningStatus; actor: string; note: string; at: Date }[];
+  actions: {
+    from_status: WarningStatus;
+    to_status: WarningStatus;
+    actor: string;
+    /** The user's display name; null for the platform's own steps. */
+    actor_name: string | null;
+    note: string;
+    at: Date;
+  }[];
   feedback: { batch_id: number; level: WarningLevel; due_date: string; is_new: boolean; at: Date }[];
 }
 
@@ -129,7 +162,9 @@ export async function warningHistory(pool: Pool, psnNo: string, year: number): P
       key,
     ),
     pool.query<WarningHistory['actions'][number]>(
-      `select from_status, to_status, actor, note, at from warning_actions where psn_no = $1 and year = $2 order by action_id`,
+      `select a.from_status, a.to_status, a.actor, u.display_name as actor_name, a.note, a.at
+         from warning_actions a left join users u on 'user:' || u.username = a.actor
+        where a.psn_no = $1 and a.year = $2 order by a.action_id`,
       key,
     ),
     pool.query<WarningHistory['feedback'][number]>(
@@ -146,20 +181,24 @@ const BATCH_COLUMNS = `w.batch_id, w.level, w.admdvs, r.name as county, w.townsh
 // Aliased `w` so that the warnings' scope (region, township, department) applies to a batch as it is.
 const BATCH_FROM = 'feedback_batches w join regions r on r.admdvs = w.admdvs';
 
-/** A page of the feedback batches in the user's scope, newest first. */
+/** A page of the feedback batches in the user's scope, newest first, with the count of all that match. */
 export async function feedbackBatches(
   pool: Pool,
   me: User,
   level: WarningLevel | undefined,
   page: number,
   size: number,
-): Promise<BatchRow[]> {
-  const { rows } = await pool.query<BatchRow>(
-    `select ${BATCH_COLUMNS} from ${BATCH_FROM} where ${warningInScope(1)} and ($4::text is null or w.level = $4)
-      order by w.batch_id desc limit $5 offset $6`,
-    [...warningScopeValues(me), level ?? null, size, (page - 1) * size],
-  );
-  return rows;
+): Promise<{ total: number; rows: BatchRow[] }> {
+  const where = `${warningInScope(1)} and ($4::text is null or w.level = $4)`;
+  const values = [...warningScopeValues(me), level ?? null];
+  const [total, { rows }] = await Promise.all([
+    pool.query<{ n: number }>(`select count(*)::int as n from ${BATCH_FROM} where ${where}`, values),
+    pool.query<BatchRow>(
+      `select ${BATCH_COLUMNS} from ${BATCH_FROM} where ${where} order by w.batch_id desc limit $5 offset $6`,
+      [...values, size, (page - 1) * size],
+    ),
+  ]);
+  return { total: total.rows[0]?.n ?? 0, rows };
 }
 
 /** One feedback batch in the user's scope, or nothing. */

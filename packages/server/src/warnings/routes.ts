@@ -1,14 +1,14 @@
 /**
  * The warning ledger (预警台账) over the console API: the list and its workbook, one person-year's history and the
- * follow-up steps. Screening on demand, the feedback batches and the webhook receivers are in feedback-routes.ts.
- * Township and department users see only their own warnings; ID numbers are always masked.
+ * follow-up steps. Screening on demand, the feedback batches and the webhook receivers are in feedback-routes.ts;
+ * hand-down, recall and the counts in handover-routes.ts, the remarks in remark-routes.ts. Township users see only
+ * their township's warnings handed down to it, department users those routed to them; ID numbers are always masked.
  */
 import {
   departmentName,
   nextStatuses,
   refuseTransition,
   WARNING_LEVEL_NAMES,
-  WARNING_STATUS_CODES,
   WARNING_STATUSES,
   yearOf,
 } from '@sanbao/core';
@@ -18,7 +18,7 @@ import { audit } from '../audit.js';
 import { ApiError } from '../console/errors.js';
 import { declareRoute, FileAnswer, XLSX } from '../console/kit.js';
 import { paging, year } from '../console/parse.js';
-import { chinaTime, ChinaTime, IsoDay, Yuan, yuan } from '../console/units.js';
+import { chinaTime, ChinaTime, chinaTimeOrNull, IsoDay, Yuan, yuan } from '../console/units.js';
 import { inTransaction, type Pool } from '../db/pool.js';
 import type { PolicyRegistry } from '../policies.js';
 import { maskedCertno } from '../security/identity.js';
@@ -26,46 +26,14 @@ import { chinaDate, chinaDateTime } from '../time.js';
 import { workbookXlsx } from '../xlsx.js';
 import { recordStep } from './actions.js';
 import { registerFeedbackRoutes } from './feedback-routes.js';
+import { HANDOVER_BASIS_NAMES, HANDOVER_KIND_NAMES } from './handover.js';
+import { remarksOf, warningHandovers } from './handover-queries.js';
+import { registerHandoverRoutes } from './handover-routes.js';
+import { registerRemarkRoutes } from './remark-routes.js';
 import { findWarning, warningHistory, warningLedger, warningPage, type WarningRow } from './queries.js';
+import { actorName, Level, present, Status, tag, Warning } from './shapes.js';
 
-const tag = '因病返贫致贫预警';
-const Level = z.enum(['none', 'blue', 'yellow', 'red']).describe('预警级别：none 无、blue 蓝码、yellow 黄码、red 红码');
-const Status = z.enum(WARNING_STATUS_CODES).describe('跟进状态');
 const WarningParams = z.object({ psn_no: z.string().max(40).describe('人员编号'), year: year.describe('年度') });
-
-const Warning = z.object({
-  psn_no: z.string().describe('人员编号'),
-  psn_name: z.string().describe('姓名'),
-  certno: z.string().describe('身份证号（脱敏）'),
-  year: z.number().int().describe('年度'),
-  level: Level,
-  level_name: z.string().describe('预警级别名称'),
-  population: z.string().describe('人群（帮扶对象或普通参保群众）'),
-  amount: Yuan.describe('级别最近一次变化时的年度自付医药费用（元）'),
-  admdvs: z.string().describe('县（市、区）区划'),
-  county: z.string().describe('县（市、区）'),
-  township: z.string().describe('乡镇（街道）'),
-  department: z.string().describe('反馈部门代码'),
-  department_name: z.string().describe('反馈部门'),
-  status: Status,
-  status_name: z.string().describe('跟进状态名称'),
-  feedback_due: IsoDay.describe('反馈时限'),
-  raised_at: ChinaTime.describe('首次预警时间'),
-  level_at: ChinaTime.describe('级别最近一次变化的时间'),
-});
-
-function present(row: WarningRow): z.input<typeof Warning> {
-  return {
-    ...row,
-    certno: maskedCertno(row.certno),
-    amount: yuan(row.amount),
-    level_name: WARNING_LEVEL_NAMES[row.level],
-    status_name: WARNING_STATUSES[row.status],
-    department_name: departmentName(row.department),
-    raised_at: chinaTime(row.raised_at),
-    level_at: chinaTime(row.level_at),
-  };
-}
 
 export function registerWarningRoutes(
   app: FastifyInstance,
@@ -85,6 +53,7 @@ export function registerWarningRoutes(
         level: Level.optional().describe('预警级别（默认全部有级别的预警）'),
         status: Status.optional(),
         township: z.string().max(40).optional().describe('乡镇（街道）'),
+        handed_down: z.enum(['true', 'false']).optional().describe('true 只看已下放的，false 只看未下放的'),
         format: z.enum(['json', 'xlsx']).default('json').describe('json 或 xlsx（工作簿，金额为元）'),
         ...paging(500),
       })
@@ -101,6 +70,7 @@ export function registerWarningRoutes(
         level: query.level,
         status: query.status,
         township: query.township,
+        handedDown: query.handed_down === undefined ? undefined : query.handed_down === 'true',
       };
       if (query.format === 'xlsx') {
         const rows = await warningLedger(pool, me, filter);
@@ -115,7 +85,7 @@ export function registerWarningRoutes(
     method: 'GET',
     url: '/api/warnings/:psn_no/:year',
     tag,
-    summary: '一人一年的预警：级别变化（及引起变化的金额）、跟进记录、反馈批次',
+    summary: '一人一年的预警：级别变化（及引起变化的金额）、跟进记录、反馈批次、下放与收回、乡镇备注与局备注',
     access: 'signed_in',
     params: WarningParams,
     response: Warning.extend({
@@ -140,6 +110,7 @@ export function registerWarningRoutes(
             from_status: Status.describe('原状态'),
             to_status: Status.describe('新状态'),
             actor: z.string().describe('登记人（user:用户名，或 system:平台作业）'),
+            actor_name: z.string().describe('登记人名称'),
             note: z.string().describe('说明'),
             at: ChinaTime.describe('登记时间'),
           }),
@@ -156,15 +127,50 @@ export function registerWarningRoutes(
           }),
         )
         .describe('所在的反馈批次'),
+      handovers: z
+        .array(
+          z.object({
+            handover_id: z.number().int().describe('批次'),
+            kind: z.enum(['down', 'recall']).describe('down 下放、recall 收回'),
+            kind_name: z.string().describe('下放或收回'),
+            basis_name: z.string().describe('方式'),
+            actor_name: z.string().describe('办理人'),
+            note: z.string().describe('说明'),
+            at: ChinaTime.describe('办理时间'),
+          }),
+        )
+        .describe('下放与收回，先后为序'),
+      township_remark_by: z.string().nullable().describe('乡镇备注的填写人'),
+      township_remark_at: ChinaTime.nullable().describe('乡镇备注的填写时间'),
+      bureau_remark_by: z.string().nullable().describe('局备注的填写人'),
+      bureau_remark_at: ChinaTime.nullable().describe('局备注的填写时间'),
     }),
     handler: async ({ me, params }) => {
       const warning = await findWarning(pool, me, params.psn_no, params.year);
-      const history = await warningHistory(pool, params.psn_no, params.year);
+      const [history, handovers, remarks] = await Promise.all([
+        warningHistory(pool, params.psn_no, params.year),
+        warningHandovers(pool, params.psn_no, params.year),
+        remarksOf(pool, params.psn_no, params.year),
+      ]);
       return {
+        ...remarks,
+        township_remark_at: chinaTimeOrNull(remarks.township_remark_at),
+        bureau_remark_at: chinaTimeOrNull(remarks.bureau_remark_at),
+        handovers: handovers.map((handover) => ({
+          ...handover,
+          kind_name: HANDOVER_KIND_NAMES[handover.kind],
+          basis_name: HANDOVER_BASIS_NAMES[handover.basis],
+          actor_name: actorName(handover.actor, handover.actor_name),
+          at: chinaTime(handover.at),
+        })),
         ...present(warning),
         next_statuses: nextStatuses(warning.status).map((status) => ({ status, name: WARNING_STATUSES[status] })),
         history: history.levels.map((change) => ({ ...change, amount: yuan(change.amount), at: chinaTime(change.at) })),
-        actions: history.actions.map((action) => ({ ...action, at: chinaTime(action.at) })),
+        actions: history.actions.map((action) => ({
+          ...action,
+          actor_name: actorName(action.actor, action.actor_name),
+          at: chinaTime(action.at),
+        })),
         feedback: history.feedback.map((batch) => ({ ...batch, at: chinaTime(batch.at) })),
       };
     },
@@ -224,6 +230,8 @@ export function registerWarningRoutes(
   });
 
   registerFeedbackRoutes(app, pool, policies, clock);
+  registerHandoverRoutes(app, pool, clock);
+  registerRemarkRoutes(app, pool, clock);
 }
 
 function ledgerWorkbook(rows: readonly WarningRow[]): Promise<Buffer> {
@@ -243,6 +251,9 @@ function ledgerWorkbook(rows: readonly WarningRow[]): Promise<Buffer> {
         { header: '反馈时限', width: 12 },
         { header: '跟进状态', width: 12 },
         { header: '首次预警时间', width: 20 },
+        { header: '下放状态', width: 10 },
+        { header: '乡镇备注', width: 30 },
+        { header: '局备注', width: 30 },
       ],
       rows: rows.map((row) => [
         row.county,
@@ -257,6 +268,9 @@ function ledgerWorkbook(rows: readonly WarningRow[]): Promise<Buffer> {
         row.feedback_due,
         WARNING_STATUSES[row.status],
         chinaDateTime(row.raised_at),
+        row.handover_id !== null ? '已下放' : row.recalled ? '已收回' : '未下放',
+        row.township_remark,
+        row.bureau_remark,
       ]),
     },
   ]);

@@ -311,6 +311,9 @@ describe('routing and scope', () => {
     await spend(DIANZI.psnNo, '120000.00'); // ordinary, 店子镇: yellow
     await spend(DIANZI_TARGET.psnNo, '40000.00'); // target, 店子镇: blue
     await screenAll();
+    // A township sees only what the bureau has handed down (下放) to it: 烟庄街道's two, ahead of any feedback run.
+    const handedDown = await clerk('POST', '/api/warning-handovers', { basis: 'township', township: '烟庄街道' });
+    expect(handedDown).toMatchObject({ status: 201, json: { warnings: 2, townships: [{ township: '烟庄街道' }] } });
   });
 
   it('the bureau and the rural revitalization bureau see the whole county, red first', async () => {
