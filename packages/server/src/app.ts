@@ -19,6 +19,7 @@ import { registerDashboardRoutes } from './dashboard/routes.js';
 import { maskIdNumbers } from './security/identity.js';
 import { registerWebConsole } from './console/web.js';
 import { registerPolicyRoutes } from './policy-routes/routes.js';
+import { registerAdminRoutes } from './admin/routes.js';
 import { registerManualRoutes } from './manual/routes.js';
 
 export interface AppOptions {
@@ -223,6 +224,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerApplicationRoutes(app, options.pool, options.policies, clock);
   registerDashboardRoutes(app, options.pool, clock);
   registerManualRoutes(app, options.pool, options.policies, clock);
+  registerAdminRoutes(app, options.pool, options.policies);
   registerPolicyRoutes(app, options.pool, options.policies, clock);
   await registerWebConsole(app, options.webDir);
   return app;

@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { yuanInCapitals } from '../src/lib/money.js';
+import { yuanInCapitals } from '../../core/src/capitals.js';
 import { screenshot, startConsole, visibleEnglish, type Console } from './harness.js';
 
 let site: Console;
