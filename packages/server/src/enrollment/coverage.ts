@@ -30,6 +30,7 @@ export async function coverage(
   year: number,
   date: string,
   region: string | null,
+  township: string | null = null,
 ): Promise<{ rows: CoverageRow[]; total: CoverageRow }> {
   const { rows } = await pool.query<{
     admdvs: string;
@@ -45,12 +46,12 @@ export async function coverage(
               exists (select 1 from enrollments e where e.psn_no = p.psn_no and e.year = $1) as insured,
               exists (select 1 from person_categories c where c.psn_no = p.psn_no and c.code <> 'ordinary'
                          and c.begin_date <= $2::date and (c.end_date is null or c.end_date >= $2::date)) as target
-         from persons p where ${inScope('p.admdvs', 3)})
+         from persons p where ${inScope('p.admdvs', 3)} and ($4::text is null or p.township = $4))
      select x.admdvs, r.name as county, x.township, count(*)::int as residents, count(*) filter (where insured)::int as insured,
             count(*) filter (where target)::int as targets, count(*) filter (where target and insured)::int as targets_insured
        from people x join regions r on r.admdvs = x.admdvs
       group by x.admdvs, r.name, x.township order by x.admdvs, x.township`,
-    [year, date, region],
+    [year, date, region, township],
   );
   const withRates = (row: Omit<CoverageRow, 'rate_bp' | 'targets_rate_bp'>): CoverageRow => ({
     ...row,

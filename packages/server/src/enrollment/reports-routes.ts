@@ -1,6 +1,7 @@
 /**
- * The enrollment reports over the console API, in the user's region or a region inside it: the subsidy roster, the
- * 应保尽保 list and coverage rates, each as JSON or as a workbook (?format=xlsx, amounts in yuan as the sheets show).
+ * The enrollment reports over the console API, in the user's region or a region inside it (a township's user: their
+ * township): the subsidy roster, the 应保尽保 list and coverage rates, each as JSON or as a workbook (?format=xlsx,
+ * amounts in yuan as the sheets show).
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -116,7 +117,12 @@ export function registerEnrollmentReportRoutes(app: FastifyInstance, pool: Pool,
     }),
     files: [XLSX],
     handler: async ({ me, query }) => {
-      const roster = await subsidyRoster(pool, query.year, await reportRegion(pool, me, query.region));
+      const roster = await subsidyRoster(
+        pool,
+        query.year,
+        await reportRegion(pool, me, query.region),
+        me.township ?? null,
+      );
       if (query.format === 'xlsx')
         return new FileAnswer(
           `${query.year}年度资助参保花名册.xlsx`,
@@ -170,6 +176,7 @@ export function registerEnrollmentReportRoutes(app: FastifyInstance, pool: Pool,
         query.year,
         query.date ?? today(),
         await reportRegion(pool, me, query.region),
+        me.township ?? null,
       );
       if (query.format === 'xlsx')
         return new FileAnswer(
@@ -200,6 +207,7 @@ export function registerEnrollmentReportRoutes(app: FastifyInstance, pool: Pool,
         query.year,
         query.date ?? today(),
         await reportRegion(pool, me, query.region),
+        me.township ?? null,
       );
       if (query.format === 'xlsx')
         return new FileAnswer(

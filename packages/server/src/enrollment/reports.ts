@@ -40,15 +40,20 @@ export interface SubsidyRoster {
   }[];
 }
 
-export async function subsidyRoster(pool: Pool, year: number, region: string | null): Promise<SubsidyRoster> {
+export async function subsidyRoster(
+  pool: Pool,
+  year: number,
+  region: string | null,
+  township: string | null = null,
+): Promise<SubsidyRoster> {
   const { rows } = await pool.query<SubsidyRoster['persons'][number] & { county: string }>(
     // certno: sealed (certno_sm4) until masked below.
     `select p.admdvs, r.name as county, p.township, p.psn_no, p.psn_name, p.certno_sm4 as certno, e.subsidy_category as category,
             e.contribution, e.subsidy, e.person_pays
        from enrollments e join persons p on p.psn_no = e.psn_no join regions r on r.admdvs = p.admdvs
-      where e.year = $1 and e.subsidy > 0 and ${inScope('p.admdvs', 2)}
+      where e.year = $1 and e.subsidy > 0 and ${inScope('p.admdvs', 2)} and ($3::text is null or p.township = $3)
       order by p.admdvs, p.township, e.subsidy_category, p.psn_no`,
-    [year, region],
+    [year, region, township],
   );
   const totals: RosterTotals = { persons: 0, contribution: 0, subsidy: 0, person_pays: 0 };
   const groups = new Map<string, SubsidyRoster['groups'][number]>();
@@ -162,6 +167,14 @@ export interface UninsuredTarget {
   reason: string;
 }
 
+/** The first guess at why a target is not insured for `year`, for the township's follow-up. */
+export function uninsuredReason(certified: string, lastYear: number | null, year: number): string {
+  if (certified >= `${year}-01-01`) return '本年度新认定，尚未参保';
+  if (lastYear === year - 1) return '上年度已参保，本年度未续保';
+  if (lastYear === null) return '无参保记录';
+  return `最近参保为 ${lastYear} 年度`;
+}
+
 /**
  * 应保尽保: people in any assistance or monitoring category on `date` (stable-exit people included: they must stay
  * insured too) with no enrollment for `year`, with a first guess at why, for the township's follow-up.
@@ -171,6 +184,7 @@ export async function uninsuredTargets(
   year: number,
   date: string,
   region: string | null,
+  township: string | null = null,
 ): Promise<UninsuredTarget[]> {
   const { rows } = await pool.query<Omit<UninsuredTarget, 'reason' | 'categories'> & { codes: string[] }>(
     // certno: sealed (certno_sm4) until masked below.
@@ -181,24 +195,17 @@ export async function uninsuredTargets(
             (select max(e.year) from enrollments e where e.psn_no = p.psn_no and e.year < $1) as last_year
        from person_categories c join persons p on p.psn_no = c.psn_no join regions r on r.admdvs = p.admdvs
       where c.code <> 'ordinary' and c.begin_date <= $2::date and (c.end_date is null or c.end_date >= $2::date)
-        and ${inScope('p.admdvs', 3)}
+        and ${inScope('p.admdvs', 3)} and ($4::text is null or p.township = $4)
         and not exists (select 1 from enrollments e where e.psn_no = p.psn_no and e.year = $1)
       group by p.psn_no, r.name
       order by p.admdvs, p.township, p.psn_no`,
-    [year, date, region],
+    [year, date, region, township],
   );
   return rows.map(({ codes, ...row }) => ({
     ...row,
     certno: maskedCertno(row.certno),
     categories: codes.map(categoryName).join('、'),
-    reason:
-      row.certified >= `${year}-01-01`
-        ? '本年度新认定，尚未参保'
-        : row.last_year === year - 1
-          ? '上年度已参保，本年度未续保'
-          : row.last_year === null
-            ? '无参保记录'
-            : `最近参保为 ${row.last_year} 年度`,
+    reason: uninsuredReason(row.certified, row.last_year, year),
   }));
 }
 

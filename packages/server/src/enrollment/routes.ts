@@ -1,6 +1,6 @@
 /**
- * Enrollment and the monthly subsidy adjustment over the console API; the enrollment reports (JSON or XLSX) are
- * reports-routes.ts.
+ * Enrollment and the monthly subsidy adjustment over the console API (the bureau's: not a township's or a department's
+ * user); the enrollment reports (JSON or XLSX) are reports-routes.ts, the screen's paged lists console-routes.ts.
  */
 import { parseYuan, SanbaoError, type Fen } from '@sanbao/core';
 import type { FastifyInstance } from 'fastify';
@@ -13,6 +13,8 @@ import { IsoDay, Yuan, yuan } from '../console/units.js';
 import type { Pool } from '../db/pool.js';
 import type { PolicyRegistry } from '../policies.js';
 import { chinaDate } from '../time.js';
+import { registerEnrollmentConsoleRoutes } from './console-routes.js';
+import { bureauOnly } from './console-shapes.js';
 import { registerEnrollmentReportRoutes } from './reports-routes.js';
 import { adjustSubsidies, enroll } from './service.js';
 
@@ -63,6 +65,7 @@ export function registerEnrollmentRoutes(
     tag,
     summary: '登记参保缴费（按缴费日的人员类别计算分类资助）',
     access: 'operator',
+    guard: bureauOnly,
     body: z
       .object({
         psn_no: z.string().min(1).max(40).describe('人员编号'),
@@ -119,6 +122,7 @@ export function registerEnrollmentRoutes(
     tag,
     summary: '按月调整资助（年中新认定人员补享资助）',
     access: 'operator',
+    guard: bureauOnly,
     body: z
       .object({
         month: z
@@ -152,4 +156,5 @@ export function registerEnrollmentRoutes(
   });
 
   registerEnrollmentReportRoutes(app, pool, clock);
+  registerEnrollmentConsoleRoutes(app, pool, policies, clock);
 }

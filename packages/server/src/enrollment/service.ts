@@ -72,6 +72,39 @@ async function postSubsidy(
   });
 }
 
+/** What an enrollment would record, computed as `enroll` does, without writing; and whether the year is taken. */
+export async function quoteEnrollment(
+  pool: Pool,
+  policies: PolicyRegistry,
+  request: { psnNo: string; year: number; paidOn: string; tier?: Fen | undefined },
+): Promise<Omit<Enrollment, 'person_pays'> & { person_pays: Fen; tiers: Fen[]; enrolled: boolean }> {
+  const person = await personForEnrollment(pool, request.psnNo);
+  if (!person) throw new ApiError('NOT_FOUND', `查无人员 ${request.psnNo}`);
+  const policy = policyForYear(policies, person.policy_id, request.year);
+  const subsidy = premiumSubsidy(policy, person.categories, request.paidOn, request.tier);
+  const { rowCount } = await pool.query('select 1 from enrollments where psn_no = $1 and year = $2 and insutype = $3', [
+    request.psnNo,
+    request.year,
+    RESIDENT_INSUTYPE,
+  ]);
+  return {
+    psn_no: request.psnNo,
+    year: request.year,
+    insutype: RESIDENT_INSUTYPE,
+    begin_date: coverageStart(policy, request.year, request.paidOn, person.brdy),
+    end_date: `${request.year}-12-31`,
+    contribution: subsidy.contribution,
+    fiscal: subsidy.fiscal,
+    subsidy: subsidy.subsidy,
+    person_pays: subsidy.contribution - subsidy.subsidy,
+    subsidy_category: subsidy.rule ? subsidy.category : null,
+    subsidy_rule: subsidy.explanation,
+    paid_on: request.paidOn,
+    tiers: [...(policy.rules.premium.tiers ?? [])],
+    enrolled: (rowCount ?? 0) > 0,
+  };
+}
+
 export async function enroll(
   pool: Pool,
   policies: PolicyRegistry,

@@ -2,10 +2,11 @@
  * The upload of a department's ledger over the console API: the body is the file itself, or a browser form holding
  * it; the answer tells what the import did (shapes.ts).
  */
-import { departmentName } from '@sanbao/core';
+import { departmentName, type Department } from '@sanbao/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { audit } from '../audit.js';
+import type { User } from '../console/auth.js';
 import { ApiError } from '../console/errors.js';
 import { declareRoute, XLSX } from '../console/kit.js';
 import { isoDate, region } from '../console/parse.js';
@@ -37,11 +38,11 @@ const LEDGER_TYPES = [
 ] as const;
 const LEDGER_TYPE_SET = new Set<string>(LEDGER_TYPES);
 
-const FORMAT_MESSAGE =
+export const FORMAT_MESSAGE =
   '请上传 XLSX 或 CSV 格式的台账文件（请求体为文件本身，或浏览器表单 multipart/form-data 中的一个文件）';
 
 /** The ledger's bytes from the body as it came, and the file's name when a form sent one. */
-function ledgerFile(body: unknown, contentType: string | undefined): { bytes: Buffer; fileName: string | null } {
+export function ledgerFile(body: unknown, contentType: string | undefined): { bytes: Buffer; fileName: string | null } {
   const media = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   const bytes = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
   if (media === 'multipart/form-data') {
@@ -60,11 +61,40 @@ function ledgerFile(body: unknown, contentType: string | undefined): { bytes: Bu
   return { bytes, fileName: null };
 }
 
+/** What an upload says of its ledger (the import's and the preview's query). */
+export const LEDGER_UPLOAD_FIELDS = {
+  department: DepartmentCode,
+  region: region.describe('台账所属区划（6 位）'),
+  // Defaulted in the handler: today is the request's day, not a date fixed in the document.
+  date: isoDate.optional().describe('台账日期（默认今天）'),
+  mode: z
+    .enum(['atomic', 'partial'], { message: '应为 atomic（整体导入）或 partial（仅导入正确行）' })
+    .describe('atomic 整体导入、partial 仅导入正确行'),
+  file_name: z
+    .string()
+    .min(1)
+    .max(200)
+    .refine((name) => !hasControlCharacters(name), { message: '不能含有控制字符' })
+    .optional()
+    .describe('文件名（默认取表单中的文件名）'),
+};
+
 const CONFIRM_MESSAGE = { message: '应为确认终止的人员类别数量（整数）' };
 
-export function registerLedgerImportRoute(app: FastifyInstance, pool: Pool, clock: () => Date): void {
-  // The upload takes the file as the body (XLSX or CSV, with whatever type the client gives it, or a browser form),
-  // not JSON: in this scope every body is read as bytes, within the ledger's body limit, and the handler decides.
+/** The number of spells the operator confirms an import may end (when it would end too many). */
+export const ConfirmEnd = z.coerce
+  .number(CONFIRM_MESSAGE)
+  .int(CONFIRM_MESSAGE)
+  .min(0, CONFIRM_MESSAGE)
+  .optional()
+  .describe('确认终止的人员类别数量（终止过多时须与将终止的数量一致）');
+
+/**
+ * Declares routes that take a ledger file as the body (XLSX or CSV, with whatever type the client gives it, or a
+ * browser form), not JSON: in this scope every body is read as bytes, within the ledger's body limit, and the
+ * handler decides (ledgerFile).
+ */
+export function withLedgerBody(app: FastifyInstance, declare: (scope: FastifyInstance) => void): void {
   void app.register((scope, _options, done) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: LEDGER_BODY_LIMIT }, (_request, body, next) =>
@@ -77,6 +107,50 @@ export function registerLedgerImportRoute(app: FastifyInstance, pool: Pool, cloc
       }
       throw error;
     });
+    declare(scope);
+    done();
+  });
+}
+
+/** The content types a ledger upload declares (the document lists them). */
+export const LEDGER_UPLOAD = {
+  contentTypes: [...LEDGER_TYPES, 'multipart/form-data'],
+  description: '台账文件本身（XLSX 或 CSV），或含一个台账文件的浏览器表单',
+} as const;
+
+/**
+ * A ledger is the certifying department's word: only that department's users send it (or preview it), for a region
+ * of their scope; the ledger's date is not after today. Returns the ledger's date.
+ */
+export async function requireLedgerSender(
+  pool: Pool,
+  me: User,
+  query: { department: Department; region: string; date?: string | undefined },
+  today: string,
+): Promise<string> {
+  const ledgerDate = query.date ?? today;
+  if (ledgerDate > today) throw new ApiError('DATE_ORDER', `台账日期 ${ledgerDate} 晚于今天`);
+  if (me.township)
+    throw new ApiError(
+      'FORBIDDEN',
+      `乡镇（街道）用户不能上传台账，台账须由报送部门（${departmentName(query.department)}）的用户上传`,
+    );
+  if (me.department !== query.department)
+    throw new ApiError(
+      'FORBIDDEN',
+      `${departmentName(query.department)}的台账须由该部门的用户上传${me.department ? `，您属于${departmentName(me.department)}` : ''}`,
+    );
+  await requireRegionInScope(pool, me, query.region);
+  return ledgerDate;
+}
+
+/** The file's name: the one the query gives, or the form's, without control characters. */
+export function ledgerFileName(asked: string | undefined, fromForm: string | null): string {
+  return asked ?? (withoutControlCharacters(fromForm ?? '').slice(0, 200) || '台账');
+}
+
+export function registerLedgerImportRoute(app: FastifyInstance, pool: Pool, clock: () => Date): void {
+  withLedgerBody(app, (scope) => {
     declareRoute(scope, pool, {
       method: 'POST',
       url: '/api/ledger-imports',
@@ -91,32 +165,11 @@ export function registerLedgerImportRoute(app: FastifyInstance, pool: Pool, cloc
       access: 'operator',
       query: z
         .object({
-          department: DepartmentCode,
-          region: region.describe('台账所属区划（6 位）'),
-          // Defaulted in the handler: today is the request's day, not a date fixed in the document.
-          date: isoDate.optional().describe('台账日期（默认今天）'),
-          mode: z
-            .enum(['atomic', 'partial'], { message: '应为 atomic（整体导入）或 partial（仅导入正确行）' })
-            .describe('atomic 整体导入、partial 仅导入正确行'),
-          file_name: z
-            .string()
-            .min(1)
-            .max(200)
-            .refine((name) => !hasControlCharacters(name), { message: '不能含有控制字符' })
-            .optional()
-            .describe('文件名（默认取表单中的文件名）'),
-          confirm_end: z.coerce
-            .number(CONFIRM_MESSAGE)
-            .int(CONFIRM_MESSAGE)
-            .min(0, CONFIRM_MESSAGE)
-            .optional()
-            .describe('确认终止的人员类别数量（终止过多时须与将终止的数量一致）'),
+          ...LEDGER_UPLOAD_FIELDS,
+          confirm_end: ConfirmEnd,
         })
         .strict(),
-      upload: {
-        contentTypes: [...LEDGER_TYPES, 'multipart/form-data'],
-        description: '台账文件本身（XLSX 或 CSV），或含一个台账文件的浏览器表单',
-      },
+      upload: LEDGER_UPLOAD,
       // Either object; said so for the document, where a bare union has no type of its own.
       response: z.union([ImportAnswer, RefusedImport]).meta({ type: 'object' }),
       handler: async ({ me, query, body, request, reply }) => {
@@ -124,22 +177,8 @@ export function registerLedgerImportRoute(app: FastifyInstance, pool: Pool, cloc
         if (file.bytes.length === 0) {
           throw new ApiError('LEDGER_EMPTY', `请求体中没有台账文件，${FORMAT_MESSAGE}`);
         }
-        const today = chinaDate(clock());
-        const ledgerDate = query.date ?? today;
-        if (ledgerDate > today) throw new ApiError('DATE_ORDER', `台账日期 ${ledgerDate} 晚于今天`);
-        // A ledger is the certifying department's word: only that department's users send it, for their region.
-        if (me.township)
-          throw new ApiError(
-            'FORBIDDEN',
-            `乡镇（街道）用户不能上传台账，台账须由报送部门（${departmentName(query.department)}）的用户上传`,
-          );
-        if (me.department !== query.department)
-          throw new ApiError(
-            'FORBIDDEN',
-            `${departmentName(query.department)}的台账须由该部门的用户上传${me.department ? `，您属于${departmentName(me.department)}` : ''}`,
-          );
-        await requireRegionInScope(pool, me, query.region);
-        const fileName = query.file_name ?? (withoutControlCharacters(file.fileName ?? '').slice(0, 200) || '台账');
+        const ledgerDate = await requireLedgerSender(pool, me, query, chinaDate(clock()));
+        const fileName = ledgerFileName(query.file_name, file.fileName);
         const result = await importLedger(pool, file.bytes, {
           department: query.department,
           region: query.region,
@@ -189,6 +228,5 @@ export function registerLedgerImportRoute(app: FastifyInstance, pool: Pool, cloc
         return importAnswer(result);
       },
     });
-    done();
   });
 }

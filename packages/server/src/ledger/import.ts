@@ -15,21 +15,24 @@ import { DEPARTMENTS, problem, SanbaoError } from '@sanbao/core';
 import { connectUnpipelined, inTransaction, type Pool } from '../db/pool.js';
 import type { ImportRequest, ImportResult, Queryable } from './import-types.js';
 import { findResettlements, isMassEnd, MASS_END, merge, plan } from './merge.js';
-import { checkAgainstRegister, shownBadRow, stage, type Staged } from './staging.js';
+import { recordSnapshot } from './snapshots.js';
+import { checkAgainstRegister, createLedgerRows, shownBadRow, stage, type Staged } from './staging.js';
 
 // Re-exported: the routes, the tests and the package's index import the import's names from here.
 export type { BadRow, ImportMode, ImportRequest, ImportResult, Resettlement } from './import-types.js';
 export { isMassEnd, MASS_END, resettlementsOf } from './merge.js';
 export { shownBadRow } from './staging.js';
 
-async function regionsInScope(pool: Pool, region: string): Promise<Set<string>> {
+/** The region imported for and the counties under it. */
+export async function regionsInScope(pool: Pool, region: string): Promise<Set<string>> {
   const { rows } = await pool.query<{ admdvs: string }>('select admdvs from regions where admdvs = $1 or parent = $1', [
     region,
   ]);
   return new Set(rows.map((row) => row.admdvs));
 }
 
-async function record(
+/** Records an import (imported or refused) with its bad rows; returns its id. */
+export async function record(
   client: Queryable,
   request: ImportRequest,
   sha256: string,
@@ -128,8 +131,7 @@ export async function importLedger(pool: Pool, bytes: Buffer, request: ImportReq
   let massEnd: { ending: number; running: number } | undefined;
   try {
     await client.query('begin');
-    await client.query(`create temp table ledger_rows (row_no integer, good boolean, certno_index text collate "C", certno_sm4 text,
-        name text, code text, begin_date date, end_date date, admdvs text, township text, gend text, brdy date) on commit drop`);
+    await createLedgerRows(client);
     staged = await stage(client, bytes, request, regions);
     if (!staged.fileProblem) await checkAgainstRegister(client, staged);
     if (!staged.fileProblem && !(request.mode === 'atomic' && staged.problems.length > 0) && staged.good > 0) {
@@ -146,6 +148,7 @@ export async function importLedger(pool: Pool, bytes: Buffer, request: ImportReq
       request.onProgress?.({ phase: 'merging' });
       const importId = await record(client, request, sha256, 'imported', staged, null);
       const merged = await merge(client, request, importId);
+      await recordSnapshot(client, importId);
       const resettlements = await findResettlements(client, importId);
       await client.query(
         `update ledger_imports set persons_created = $2, spells_created = $3, spells_changed = $4, spells_ended = $5,

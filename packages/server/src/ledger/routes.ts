@@ -1,7 +1,8 @@
 /**
  * The ledger exchange over the console API: the departments and their categories, templates to download, the
- * upload (import-routes.ts), the record of every import, the XLSX report of a file's bad rows and the settlements an
- * import left to be made again.
+ * upload (import-routes.ts) and its preview (preview-routes.ts), the record of every import (and its history with
+ * snapshots: history-routes.ts), the XLSX report of a file's bad rows and the settlements an import left to be made
+ * again.
  */
 import { CATEGORY_NAMES, DEPARTMENT_CODES, DEPARTMENTS, type CategoryCode } from '@sanbao/core';
 import type { FastifyInstance } from 'fastify';
@@ -13,7 +14,9 @@ import { requireRegionInScope } from '../console/scope.js';
 import { chinaTime, ChinaTime, IsoDay } from '../console/units.js';
 import type { Pool } from '../db/pool.js';
 import { resettlementsOf } from './import.js';
+import { registerLedgerHistoryRoutes } from './history-routes.js';
 import { registerLedgerImportRoute } from './import-routes.js';
+import { registerLedgerPreviewRoutes } from './preview-routes.js';
 import { importOf, importProblems, importsIn } from './queries.js';
 import { DepartmentCode, resettlementAnswer, ResettlementAnswer } from './shapes.js';
 import { errorReportXlsx, templateCsv, templateXlsx } from './workbooks.js';
@@ -80,6 +83,8 @@ export function registerLedgerRoutes(app: FastifyInstance, pool: Pool, clock: ()
   });
 
   registerLedgerImportRoute(app, pool, clock);
+  registerLedgerPreviewRoutes(app, pool, clock);
+  registerLedgerHistoryRoutes(app, pool);
 
   declareRoute(app, pool, {
     method: 'GET',

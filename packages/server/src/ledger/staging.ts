@@ -73,6 +73,16 @@ function controlProblem(rowNo: number, header: readonly string[], cells: readonl
   };
 }
 
+/**
+ * The temporary table of the staged rows (dropped at commit). `held` marks a good row the preview holds back for a
+ * clerk (preview-plan.ts): it is staged as not good, so that the merge neither applies it nor ends its person's spells.
+ */
+export async function createLedgerRows(client: Queryable): Promise<void> {
+  await client.query(`create temp table ledger_rows (row_no integer, good boolean, certno_index text collate "C", certno_sm4 text,
+      name text, code text, begin_date date, end_date date, admdvs text, township text, gend text, brdy date,
+      held boolean not null default false) on commit drop`);
+}
+
 /** What staging found: the header as sent and its fields, the rows counted, the bad ones, or the file's problem. */
 export interface Staged {
   header: string[];

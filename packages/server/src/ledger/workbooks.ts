@@ -63,3 +63,116 @@ export function errorReportXlsx(header: readonly string[], problems: readonly Ba
     },
   ]);
 }
+
+/** A spell before and after, as the preview's sheets show it. */
+export interface PreviewSheetRow {
+  row: number | null;
+  psn_no: string | null;
+  psn_name: string;
+  certno: string;
+  category_name: string;
+  before: { category_name: string; department_name: string; begin: string | null; end: string | null } | null;
+  after: { begin: string | null; end: string | null };
+  note: string;
+}
+
+const SPELL_COLUMNS = [
+  { header: '行号', width: 8 },
+  { header: '人员编号', width: 20, text: true },
+  { header: '姓名', width: 10 },
+  { header: '身份证号码', width: 22, text: true },
+  { header: '人员类别', width: 18 },
+  { header: '原认定日期', width: 12 },
+  { header: '原终止日期', width: 12 },
+  { header: '认定日期', width: 12 },
+  { header: '终止日期', width: 12 },
+  { header: '说明', width: 50 },
+];
+
+const HELD_COLUMNS = [
+  { header: '行号', width: 8 },
+  { header: '人员编号', width: 20, text: true },
+  { header: '姓名', width: 10 },
+  { header: '身份证号码', width: 22, text: true },
+  { header: '台账所报类别', width: 18 },
+  { header: '认定日期', width: 12 },
+  { header: '终止日期', width: 12 },
+  { header: '其他部门', width: 16 },
+  { header: '其他部门认定的类别', width: 18 },
+  { header: '其认定日期', width: 12 },
+  { header: '待核查原因', width: 60 },
+];
+
+/**
+ * A preview as a workbook: its counts, then one sheet per kind — 新增, 变更, 取消, 待核查 — and the bad rows with
+ * their reasons and cells (ID numbers masked).
+ */
+export function previewXlsx(preview: {
+  summary: [string, string | number][];
+  kinds: { name: string; rows: PreviewSheetRow[]; held?: boolean }[];
+  header: readonly string[];
+  problems: readonly BadRow[];
+}): Promise<Buffer> {
+  const day = (value: string | null | undefined): string => value ?? '';
+  return workbookXlsx([
+    {
+      name: '概况',
+      columns: [
+        { header: '项目', width: 24 },
+        { header: '内容', width: 40 },
+      ],
+      rows: preview.summary,
+    },
+    ...preview.kinds.map(({ name, rows, held }) =>
+      held
+        ? {
+            name,
+            columns: HELD_COLUMNS,
+            rows: rows.map((r) => [
+              r.row,
+              r.psn_no ?? '',
+              r.psn_name,
+              r.certno,
+              r.category_name,
+              day(r.after.begin),
+              day(r.after.end),
+              r.before?.department_name ?? '',
+              r.before?.category_name ?? '',
+              day(r.before?.begin),
+              r.note,
+            ]),
+          }
+        : {
+            name,
+            columns: SPELL_COLUMNS,
+            rows: rows.map((r) => [
+              r.row,
+              r.psn_no ?? '（新登记）',
+              r.psn_name,
+              r.certno,
+              r.category_name,
+              day(r.before?.begin),
+              day(r.before?.end),
+              day(r.after.begin),
+              day(r.after.end),
+              r.note,
+            ]),
+          },
+    ),
+    {
+      name: '错误',
+      columns: [
+        { header: '行号', width: 8 },
+        { header: '错误代码', width: 22 },
+        { header: '错误原因', width: 60 },
+        ...preview.header.map((text) => ({ header: text, width: 16, text: true })),
+      ],
+      rows: preview.problems.map((problem) => [
+        problem.rowNo,
+        problem.codes.join('、'),
+        problem.reasons,
+        ...problem.cells.map(maskIdNumbers),
+      ]),
+    },
+  ]);
+}
