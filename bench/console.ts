@@ -25,6 +25,14 @@ function screens(person: string, settlement: string): { name: string; path: stri
     { name: '参保人详情', path: `/persons/${person}`, ready: '.ant-timeline, .ant-empty' },
     { name: '结算查询', path: '/settlements', ready: '.ant-table-row' },
     { name: '结算详情（结算单与来历）', path: settlement, ready: '[data-testid="trace"]' },
+    { name: '零星报销', path: '/manual', ready: '[data-testid="manual-form"]' },
+    { name: '零星报销记录', path: '/manual?tab=list', ready: '.ant-table-row, .ant-empty' },
+    { name: '台账导入', path: '/ledger', ready: '.ant-table-row, .ant-empty' },
+    { name: '资助参保', path: '/enrollment', ready: 'form' },
+    { name: '预警台账', path: '/warnings', ready: '.ant-table-row, .ant-empty' },
+    { name: '依申请救助', path: '/applications', ready: '.ant-table-row, .ant-empty' },
+    { name: '政策', path: '/policy', ready: '.ant-table-row' },
+    { name: '系统管理', path: '/admin', ready: '.ant-table-row' },
   ];
 }
 
