@@ -372,7 +372,14 @@ describe('GET /api/dashboard', () => {
       },
     ]);
     expect(gujing.pending_applications).toBe(1);
-    expect(gujing.open_warnings).toEqual({ blue: 1, yellow: 0, red: 0 });
+    // A township sees a warning once the bureau has handed it down (下放): none yet, then its one blue.
+    expect(gujing.open_warnings).toEqual({ blue: 0, yellow: 0, red: 0 });
+    const handed = await consoleApi(world, tokens['clerk']!)('POST', '/api/warning-handovers', {
+      basis: 'township',
+      township: '古井镇',
+    });
+    expect(handed.status).toBe(201);
+    expect((await dashboard('gujing')).open_warnings).toEqual({ blue: 1, yellow: 0, red: 0 });
   });
 
   it('shows a department user the region’s settlements but only the warnings routed to the department', async () => {
