@@ -27,7 +27,8 @@ function Guarded({ screen }: { screen: Screen }): ReactNode {
 }
 
 function NotFound(): ReactNode {
-  const { me } = useSession();
+  const { me, loading } = useSession();
+  if (loading) return <Spin fullscreen tip="正在加载…" />;
   if (!me) return <Navigate to="/login" replace />;
   return (
     <Shell>
