@@ -3,6 +3,7 @@
  * HIS call), every write audited; a county administrator kept inside the county; operators, reviewers, township and
  * department administrators refused; bad text refused with nothing written.
  */
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accepted } from '../test-support/his-calls.js';
 import { call, createWorld, envelope, registerVisit, signIn, type World } from '../test-support/world.js';
@@ -172,7 +173,7 @@ describe('regions', () => {
       'admin',
       'POST',
       '/api/regions',
-      { ...region, policy_id: '/work/main/policies/anhui/bozhou.yaml' },
+      { ...region, policy_id: fileURLToPath(new URL('../../../../policies/anhui/bozhou.yaml', import.meta.url)) },
       400,
       'CODE_UNKNOWN',
     );

@@ -38,6 +38,11 @@ export function yuanColumn<T>(
   return { title, dataIndex: key, key, align: 'right', render: (value: string) => <Yuan value={value} /> };
 }
 
+/** The platform's Chinese message of a failed request, or the screen's own when it is not the platform's refusal. */
+export function failureText(error: unknown, fallback: string): string {
+  return error instanceof ApiFailure ? error.message : fallback;
+}
+
 export function Failure({ error }: { error: unknown }): ReactNode {
   const message = error instanceof ApiFailure ? error.message : '加载失败，请稍后再试';
   return <Alert type="error" showIcon title={message} data-testid="failure" />;

@@ -4,7 +4,7 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import { useSearchParams } from 'react-router-dom';
-import { answer, api, ApiFailure } from '../../api/client';
+import { answer, api } from '../../api/client';
 import type { paths } from '../../api/schema';
 
 export type Choices = paths['/api/admin/choices']['get']['responses']['200']['content']['application/json'];
@@ -54,7 +54,4 @@ export function useTabFilters<K extends string>(tab: string, keys: readonly K[])
   };
 }
 
-/** The platform's Chinese message of a failed request. */
-export function failureText(error: unknown, fallback: string): string {
-  return error instanceof ApiFailure ? error.message : fallback;
-}
+export { failureText } from '../../lib/ui';

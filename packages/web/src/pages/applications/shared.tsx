@@ -2,7 +2,6 @@
  * What the 依申请救助 parts share: the answers' types, the statuses by name and colour, who may register and who may
  * decide (the platform refuses the same), and a refusal in the platform's words.
  */
-import { ApiFailure } from '../../api/client';
 import type { paths } from '../../api/schema';
 import type { Me } from '../../app/session';
 
@@ -30,7 +29,4 @@ export const mayRegister = (me: Me): boolean => bureau(me) && (me.role === 'oper
 /** Decides them: the bureau's reviewers (not the clerk who registered the application). */
 export const mayDecide = (me: Me): boolean => bureau(me) && me.role === 'reviewer';
 
-/** The platform's Chinese message of a failed request. */
-export function failureText(error: unknown, fallback: string): string {
-  return error instanceof ApiFailure ? error.message : fallback;
-}
+export { failureText } from '../../lib/ui';

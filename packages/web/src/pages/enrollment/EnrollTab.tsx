@@ -12,7 +12,8 @@ import { answer, api, ApiFailure } from '../../api/client';
 import { useMe } from '../../app/session';
 import { RegionPicker } from '../../lib/pickers';
 import { Failure, Section, Yuan, yuanColumn } from '../../lib/ui';
-import { atCounter, ExportButton, json, PersonPicker, queryOf, useCalendar, useFilters, YearSelect } from './shared';
+import { PersonPicker } from '../../lib/PersonPicker';
+import { atCounter, ExportButton, json, queryOf, useCalendar, useFilters, YearSelect } from './shared';
 
 interface Fields {
   psn_no?: string;
@@ -56,7 +57,7 @@ function Register(): ReactNode {
     <Section title="参保登记">
       <Form<Fields> form={form} layout="inline" style={{ rowGap: 12 }} onFinish={compute}>
         <Form.Item name="psn_no" label="参保人" rules={[{ required: true, message: '请选择参保人' }]}>
-          <PersonPicker />
+          <PersonPicker width={320} testId="enroll-person" />
         </Form.Item>
         <Form.Item name="year" label="参保年度">
           <Select

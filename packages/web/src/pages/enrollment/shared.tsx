@@ -9,10 +9,10 @@ import { App, Button, Select } from 'antd';
 import { useState, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { answer, api, ApiFailure, download } from '../../api/client';
-import type { Me } from '../../app/session';
+import { counter } from '../../app/access';
 
-export const atCounter = (me: Me): boolean =>
-  !me.township && !me.department && (me.role === 'operator' || me.role === 'administrator');
+/** Registering and adjusting are the bureau counter's. */
+export const atCounter = counter;
 
 /** The platform's today, year and month. */
 export function useCalendar(): { today: string; year: number; month: string } | undefined {
@@ -57,32 +57,6 @@ export function YearSelect({ value, onChange }: { value: number; onChange: (year
       value={value}
       onChange={onChange}
       options={years.sort((a, b) => b - a).map((year) => ({ value: year, label: `${year}年度` }))}
-    />
-  );
-}
-
-/** A person found by name, ID number or person number, within the user's scope. */
-export function PersonPicker({ value, onChange }: { value?: string; onChange?: (psnNo?: string) => void }): ReactNode {
-  const [q, setQ] = useState('');
-  const found = useQuery({
-    queryKey: ['enrollment-person', q],
-    queryFn: () => answer(api.GET('/api/persons', { params: { query: { q, size: 20 } } })),
-    enabled: q.trim().length > 0,
-  });
-  return (
-    <Select
-      showSearch={{ filterOption: false, onSearch: setQ }}
-      allowClear
-      value={value}
-      onChange={(next?: string) => onChange?.(next)}
-      placeholder="输入姓名、身份证号或人员编号查找"
-      notFoundContent={q ? (found.isFetching ? '正在查找…' : '未找到') : '请输入查找条件'}
-      style={{ width: 320 }}
-      data-testid="enroll-person"
-      options={found.data?.items.map((person) => ({
-        value: person.psn_no,
-        label: [person.psn_name, person.certno, person.township].filter(Boolean).join(' · '),
-      }))}
     />
   );
 }

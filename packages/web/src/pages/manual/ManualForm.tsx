@@ -12,9 +12,9 @@ import { answer, api } from '../../api/client';
 import type { paths } from '../../api/schema';
 import { MED_TYPES } from '../../lib/codes';
 import { InstitutionPicker } from '../../lib/pickers';
+import { PersonPicker } from '../../lib/PersonPicker';
 import { Failure } from '../../lib/ui';
 import { ManualLines } from './ManualLines';
-import { PersonPicker } from './PersonPicker';
 import { PreviewResult, type Preview } from './PreviewResult';
 
 type Body = paths['/api/manual-settlements']['post']['requestBody']['content']['application/json'];

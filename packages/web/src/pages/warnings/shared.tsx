@@ -5,8 +5,8 @@
  */
 import { Tag } from 'antd';
 import type { ReactNode } from 'react';
-import { ApiFailure } from '../../api/client';
 import type { paths } from '../../api/schema';
+import { counter } from '../../app/access';
 import type { Me } from '../../app/session';
 
 type Json<T> = T extends { content: { 'application/json': infer J } } ? J : never;
@@ -53,11 +53,8 @@ export function HandoverTag({ warning }: { warning: Pick<WarningItem, 'handed_do
 /** May record the follow-up and write remarks: an operator or an administrator (within what they see). */
 export const mayAct = (me: Me): boolean => me.role === 'operator' || me.role === 'administrator';
 /** The bureau's operators hand down and take back, and write the bureau's remark. */
-export const isBureauOperator = (me: Me): boolean => mayAct(me) && !me.township && !me.department;
+export const isBureauOperator = counter;
 /** A township's operators write the township's remark. */
 export const isTownshipOperator = (me: Me): boolean => mayAct(me) && Boolean(me.township);
 
-/** The platform's Chinese message of a failed request. */
-export function failureText(error: unknown, fallback: string): string {
-  return error instanceof ApiFailure ? error.message : fallback;
-}
+export { failureText } from '../../lib/ui';
